@@ -1,0 +1,65 @@
+"""The Dash app: ``create_app(settings)`` builds it; pages live in
+``dashboard/pages`` and ask ``core`` for data through the store that the app
+keeps in its Flask config (opened lazily, per process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+from flask_compress import Compress
+
+from core.store import NoDatabase, Store
+from core.summary import data_summary
+from dashboard.layout import shell
+from dashboard.settings import Settings
+
+HERE = Path(__file__).resolve().parent
+STORE_KEY = "DEKOMP_STORE"
+
+
+def create_app(settings: Settings | None = None) -> dash.Dash:
+    settings = settings or Settings.from_env()
+    server = flask.Flask(__name__)
+    server.config[STORE_KEY] = Store(settings.db)
+    Compress(server)
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_folder=str(HERE / "assets"),
+        external_stylesheets=[],  # Bootstrap is vendored in assets/
+        title="Dekomp monitor",
+        compress=True,
+        suppress_callback_exceptions=False,
+        serve_locally=True,
+    )
+    app.index_string = app.index_string.replace("<html>", '<html lang="nb">')
+    app.layout = shell()
+    server.add_url_rule("/healthz", "healthz", _healthz)
+    return app
+
+
+def store() -> Store:
+    """The store of the app serving the current request."""
+    return flask.current_app.config[STORE_KEY]
+
+
+def _healthz() -> tuple[flask.Response, int]:
+    try:
+        with store().snapshot() as snap:
+            summary = data_summary(snap)
+    except NoDatabase as err:
+        return flask.jsonify(status="no-data", error=str(err)), 503
+    return flask.jsonify(
+        status="ok",
+        version=summary.version.version_id,
+        created_at=summary.version.created_at.isoformat(),
+        counts=summary.counts,
+    ), 200
+
+
+__all__ = ["create_app", "dbc", "store"]

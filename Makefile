@@ -1,0 +1,63 @@
+# Dekomp monitor: the two commands a new machine needs are `make run` and `make test`.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DB     ?= data/dekomp.duckdb
+HOST   ?= 127.0.0.1
+PORT   ?= 8050
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install install-test demo db chromium lint format templates clean
+
+# Re-install when the project's dependencies change.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+# Build the demo database only if there is none.
+db: install
+	@if [ -e "$(DB)" ]; then echo "Using the database $(DB)"; \
+	else $(VENV)/bin/dekomp demo --db "$(DB)"; fi
+
+# (Re)build the demo version; a no-op when the demo files are already in it.
+demo: install
+	$(VENV)/bin/dekomp demo --db "$(DB)"
+
+run: db
+	DEKOMP_DB="$(DB)" HOST="$(HOST)" PORT="$(PORT)" $(PY) app.py
+
+# Debian's Chromium for the browser tests; Playwright never downloads one.
+chromium:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	else $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; fi
+
+test: install-test chromium lint
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests" >&2; fi; \
+	exit $$rc
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: install-test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+templates: install
+	$(VENV)/bin/dekomp templates --out data/templates
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

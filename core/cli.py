@@ -1,0 +1,133 @@
+"""The ``dekomp`` command: build the demo database, import files, list versions.
+
+Messages for users are Norwegian; a user error prints what is wrong and
+exits non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from core import ingest, store, templates
+from core.kinds import KINDS, LOAD_ORDER
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+
+EXIT_OK = 0
+EXIT_REJECTED = 1
+EXIT_USAGE = 2
+
+
+def _keep_default() -> int:
+    try:
+        return int(os.environ.get("DEKOMP_KEEP_VERSIONS", store.DEFAULT_KEEP_VERSIONS))
+    except ValueError:
+        return store.DEFAULT_KEEP_VERSIONS
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="the published database (default: $DEKOMP_DB or data/dekomp.duckdb)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="dekomp", description="Dekomp monitor: data versions, imports and exports."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", parents=[common], help="build the demo database")
+    demo.add_argument("--source", type=Path, default=DEMO_DIR, help="folder of demo CSV files")
+    demo.add_argument("--keep", type=int, default=_keep_default(), help="versions to keep")
+
+    load = commands.add_parser("import", parents=[common], help="import a CSV or .xlsx file")
+    load.add_argument("kind", choices=list(KINDS), metavar="KIND", help=" ".join(KINDS))
+    load.add_argument("file", type=Path, metavar="FILE")
+    load.add_argument("--keep", type=int, default=_keep_default(), help="versions to keep")
+    load.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+
+    commands.add_parser("versions", parents=[common], help="list the data versions")
+
+    tmpl = commands.add_parser("templates", help="write an import template per kind")
+    tmpl.add_argument("--out", type=Path, default=Path("data/templates"))
+    return parser
+
+
+def _report(rejected: ingest.ImportRejected) -> int:
+    count = len(rejected.problems)
+    print(f"Importen ble avvist: {count} feil. Ingenting er endret.", file=sys.stderr)
+    for problem in rejected.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return EXIT_REJECTED
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    files = [(k, args.source / f"{k}.csv") for k in LOAD_ORDER if (args.source / f"{k}.csv").exists()]
+    if not files:
+        print(f"Fant ingen demodata i {args.source}.", file=sys.stderr)
+        return EXIT_USAGE
+    result = ingest.import_files(args.db, files, description="demodata", keep=args.keep)
+    print(result.message)
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    result = ingest.import_files(
+        args.db, [(args.kind, args.file)], keep=args.keep, dry_run=args.dry_run
+    )
+    print(result.message)
+    return EXIT_OK
+
+
+def _cmd_versions(args: argparse.Namespace) -> int:
+    versions = store.list_versions(args.db)
+    if not versions:
+        print(f"Ingen versjoner i {args.db}.")
+        return EXIT_OK
+    print(f"{'versjon':>7}  {'tidspunkt':19}  {'status':9}  beskrivelse")
+    for v in versions:
+        status = "gjeldende" if v.current else ("lagret" if v.on_disk else "slettet")
+        print(f"{v.version_id:>7}  {v.created_at:%Y-%m-%d %H:%M:%S}  {status:9}  {v.description}")
+        for kind, name, sha, rows in v.files:
+            print(f"{'':>7}  {kind:13} {name:28} {rows:>8} rader  sha256 {sha}")
+    return EXIT_OK
+
+
+def _cmd_templates(args: argparse.Namespace) -> int:
+    written = templates.write_templates(args.out)
+    print(f"Skrev {len(written)} maler til {args.out}")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "demo": _cmd_demo,
+    "import": _cmd_import,
+    "versions": _cmd_versions,
+    "templates": _cmd_templates,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if getattr(args, "db", None) is None and args.command != "templates":
+        args.db = store.default_db_path()
+    try:
+        return COMMANDS[args.command](args)
+    except ingest.ImportRejected as rejected:
+        return _report(rejected)
+    except store.StoreError as err:
+        print(f"Feil: {err}", file=sys.stderr)
+        return EXIT_REJECTED
+    except KeyboardInterrupt:
+        print("Avbrutt. Publisert versjon er uendret.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

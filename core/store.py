@@ -1,0 +1,347 @@
+"""The gateway to DuckDB: published data versions, read-only snapshots for
+readers and the one way to build and publish a new version.
+
+Layout on disk, for ``--db data/dekomp.duckdb``::
+
+    data/dekomp.duckdb                -> dekomp.versions/v000003.duckdb  (symlink)
+    data/dekomp.versions/v000001.duckdb
+    data/dekomp.versions/v000002.duckdb
+    data/dekomp.versions/v000003.duckdb
+    data/dekomp.versions/.lock        (flock: one writer at a time)
+
+A version file is written once, by one importer, under a staging name that no
+reader ever opens; it is then renamed into place and published by atomically
+replacing the symlink. Readers resolve the symlink on each snapshot (one
+``readlink``), so a new version is noticed without a restart, and a request
+that started on the old version finishes on it: its open file survives both
+the swap and the pruning of old versions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import re
+import shutil
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+SCHEMA_PATH = Path(__file__).with_name("schema.sql")
+DEFAULT_DB = Path("data/dekomp.duckdb")
+DEFAULT_KEEP_VERSIONS = 10
+_VERSION_FILE = re.compile(r"v(\d{6})\.duckdb")
+
+
+class StoreError(Exception):
+    """A problem with the database folder that a user can act on."""
+
+
+class NoDatabase(StoreError):
+    pass
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("DEKOMP_DB") or DEFAULT_DB)
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the published link, the version files and the lock live."""
+
+    db: Path
+
+    @property
+    def versions_dir(self) -> Path:
+        return self.db.with_name(self.db.stem + ".versions")
+
+    @property
+    def lock(self) -> Path:
+        return self.versions_dir / ".lock"
+
+    def version_file(self, version_id: int) -> Path:
+        return self.versions_dir / f"v{version_id:06d}.duckdb"
+
+    def published(self) -> Path | None:
+        """The version file the link points to now, or None."""
+        try:
+            target = os.readlink(self.db)
+        except FileNotFoundError:
+            return None
+        except OSError as err:  # a regular file where the link belongs
+            raise StoreError(
+                f"{self.db} er ikke en publisert versjon (ventet en lenke): {err.strerror}"
+            ) from None
+        return (self.db.parent / target).resolve()
+
+    def version_files(self) -> list[tuple[int, Path]]:
+        if not self.versions_dir.is_dir():
+            return []
+        found = []
+        for entry in self.versions_dir.iterdir():
+            match = _VERSION_FILE.fullmatch(entry.name)
+            if match:
+                found.append((int(match.group(1)), entry))
+        return sorted(found)
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    version_id: int
+    created_at: dt.datetime
+    description: str
+
+
+class Snapshot:
+    """One cursor on one version for the life of a request."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self._cursor = cursor
+        self.path = path
+
+    def df(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
+        return self._cursor.execute(sql, params or []).df()
+
+    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[tuple]:
+        return self._cursor.execute(sql, params or []).fetchall()
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        row = self._cursor.execute(sql, params or []).fetchone()
+        return None if row is None else row[0]
+
+    @property
+    def version(self) -> DataVersion:
+        return current_version(self._cursor)
+
+
+def current_version(conn: duckdb.DuckDBPyConnection) -> DataVersion:
+    row = conn.execute(
+        "SELECT version_id, created_at, description FROM data_version "
+        "ORDER BY version_id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        raise StoreError("databasen har ingen dataversjon")
+    return DataVersion(*row)
+
+
+class Store:
+    """Read-only access to the published version, opened lazily in each
+    process (never before a fork) and reopened when a new version appears."""
+
+    def __init__(self, db: Path | str) -> None:
+        self.paths = Paths(Path(db))
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._target: Path | None = None
+        self._conn: duckdb.DuckDBPyConnection | None = None
+
+    def _connection(self) -> tuple[Path, duckdb.DuckDBPyConnection]:
+        for _ in range(5):
+            target = self.paths.published()
+            if target is None:
+                raise NoDatabase(
+                    f"Fant ingen database i {self.paths.db}. Kjør «dekomp demo» eller importer data."
+                )
+            with self._lock:
+                if self._pid == os.getpid() and self._target == target and self._conn:
+                    return target, self._conn
+                try:
+                    conn = duckdb.connect(str(target), read_only=True)
+                except duckdb.IOException:
+                    # Pruned between readlink and open: a newer one is published.
+                    continue
+                # The previous connection is left to the garbage collector:
+                # requests still holding its cursors finish on the old version.
+                self._pid, self._target, self._conn = os.getpid(), target, conn
+                return target, conn
+        raise StoreError(f"kunne ikke åpne publisert versjon i {self.paths.db}")
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Snapshot]:
+        target, conn = self._connection()
+        cursor = conn.cursor()
+        try:
+            yield Snapshot(cursor, target)
+        finally:
+            cursor.close()
+
+
+# --- Writing --------------------------------------------------------------
+
+
+class Unchanged(Exception):
+    """Raised by a build step when the import would change nothing."""
+
+
+@dataclass(frozen=True)
+class Published:
+    version_id: int
+    path: Path
+
+
+def create_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@contextlib.contextmanager
+def _writer_lock(paths: Paths) -> Iterator[bool]:
+    """Hold the folder's write lock; yield whether this call created the folder."""
+    created = not paths.versions_dir.exists()
+    try:
+        paths.versions_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(
+            f"kan ikke opprette mappen {paths.versions_dir}: {err.strerror}"
+        ) from None
+    try:
+        handle = open(paths.lock, "a+b")  # noqa: SIM115 - held for the whole block
+    except OSError as err:
+        if created:
+            shutil.rmtree(paths.versions_dir, ignore_errors=True)
+        raise StoreError(f"kan ikke skrive i {paths.versions_dir}: {err.strerror}") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield created
+    finally:
+        handle.close()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def build_version(
+    db: Path | str,
+    description: str,
+    build: Callable[[duckdb.DuckDBPyConnection, int], None],
+    *,
+    keep: int = DEFAULT_KEEP_VERSIONS,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now().replace(microsecond=0),
+) -> Published:
+    """Copy the published version, let ``build(conn, version_id)`` change the
+    copy inside one transaction, then publish the copy as the next version.
+
+    ``build`` raises to abandon the import (``Unchanged`` when there is
+    nothing to do); the published version and the folder stay as they were.
+    """
+    paths = Paths(Path(db))
+    with _writer_lock(paths) as created_folder:
+        for stale in paths.versions_dir.glob(".staging-*"):
+            stale.unlink()  # left by an importer that was killed
+        current = paths.published()
+        staging = paths.versions_dir / f".staging-{os.getpid()}.duckdb"
+        published = False
+        try:
+            if current is not None:
+                shutil.copyfile(current, staging)
+            conn = duckdb.connect(str(staging))
+            try:
+                if current is None:
+                    create_schema(conn)
+                conn.execute("BEGIN TRANSACTION")
+                try:
+                    version_id = _next_version_id(conn)
+                    conn.execute(
+                        "INSERT INTO data_version VALUES (?, ?, ?)",
+                        [version_id, now(), description],
+                    )
+                    build(conn, version_id)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("CHECKPOINT")
+            finally:
+                conn.close()
+            target = paths.version_file(version_id)
+            with open(staging, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.rename(staging, target)
+            _fsync_dir(paths.versions_dir)
+            _publish_link(paths, target)
+            published = True
+        except OSError as err:
+            raise StoreError(
+                f"kunne ikke skrive ny versjon i {paths.versions_dir}: {err.strerror}"
+            ) from None
+        finally:
+            if staging.exists():
+                staging.unlink()
+            if not published and created_folder:
+                shutil.rmtree(paths.versions_dir, ignore_errors=True)
+        _prune(paths, keep)
+        return Published(version_id, target)
+
+
+def _next_version_id(conn: duckdb.DuckDBPyConnection) -> int:
+    row = conn.execute("SELECT coalesce(max(version_id), 0) + 1 FROM data_version").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _publish_link(paths: Paths, target: Path) -> None:
+    link_tmp = paths.db.with_name(f".{paths.db.name}.{os.getpid()}.link")
+    if link_tmp.is_symlink():
+        link_tmp.unlink()
+    os.symlink(os.path.relpath(target, paths.db.parent), link_tmp)
+    os.replace(link_tmp, paths.db)  # atomic: readers see the old or the new link
+    _fsync_dir(paths.db.parent)
+
+
+def _prune(paths: Paths, keep: int) -> None:
+    current = paths.published()
+    files = paths.version_files()
+    for _, path in files[: max(0, len(files) - max(keep, 1))]:
+        if path != current:
+            path.unlink(missing_ok=True)
+
+
+# --- Reading the history --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version_id: int
+    created_at: dt.datetime
+    description: str
+    files: tuple[tuple[str, str, str, int], ...]  # kind, file name, sha256, rows
+    on_disk: bool
+    current: bool
+
+
+def list_versions(db: Path | str) -> list[VersionInfo]:
+    """Every version in the published database's history, newest first."""
+    paths = Paths(Path(db))
+    current = paths.published()
+    if current is None:
+        return []
+    on_disk = {vid for vid, _ in paths.version_files()}
+    with Store(db).snapshot() as snap:
+        current_id = snap.version.version_id
+        versions = snap.rows(
+            "SELECT version_id, created_at, description FROM data_version ORDER BY version_id DESC"
+        )
+        files = snap.rows(
+            "SELECT version_id, kind, file_name, sha256, row_count FROM import_file "
+            "ORDER BY version_id, kind, file_name"
+        )
+    by_version: dict[int, list[tuple[str, str, str, int]]] = {}
+    for vid, kind, name, sha, count in files:
+        by_version.setdefault(vid, []).append((kind, name, sha, count))
+    return [
+        VersionInfo(
+            vid, created, desc, tuple(by_version.get(vid, ())), vid in on_disk, vid == current_id
+        )
+        for vid, created, desc in versions
+    ]

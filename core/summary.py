@@ -1,0 +1,51 @@
+"""What the published data version holds: its id and time, and the row
+counts and frames that the dashboard's shell page and /healthz show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.store import DataVersion, Snapshot
+
+# Table -> Norwegian label, in the order the shell page lists them.
+COUNTED_TABLES: dict[str, str] = {
+    "school_owner": "Skoleeiere",
+    "forum": "Samarbeidsforum",
+    "institution": "Institusjoner",
+    "teacher_fte": "Rader med lærerårsverk",
+    "award": "Tildelinger",
+    "payment": "Utbetalinger",
+    "project": "Prosjekter",
+    "status_report": "Statusrapporter",
+    "confirmation": "Bekreftelser på bruk",
+}
+
+
+@dataclass(frozen=True)
+class Frame:
+    year: int
+    region: str
+    frame_nok: int
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    version: DataVersion
+    counts: dict[str, int]
+    frames: tuple[Frame, ...]
+
+
+def data_summary(snap: Snapshot) -> DataSummary:
+    """Counts and frames, all read from one snapshot so they agree."""
+    counts_sql = " UNION ALL ".join(
+        f"SELECT '{table}', count(*) FROM {table}" for table in COUNTED_TABLES
+    )
+    counts = {table: int(n) for table, n in snap.rows(counts_sql)}
+    frames = tuple(
+        Frame(year, region, int(frame))
+        for year, region, frame in snap.rows(
+            "SELECT s.year, r.short_name, s.frame_nok FROM scheme_year s "
+            "JOIN region r USING (region_id) ORDER BY s.year, r.short_name"
+        )
+    )
+    return DataSummary(snap.version, counts, frames)
