@@ -464,9 +464,9 @@ def import_files(
     def build(conn: duckdb.DuckDBPyConnection, version_id: int) -> None:
         problems: list[Problem] = []
         for item in parsed:
-            problems.extend(item.problems)
             conn.register("incoming", item.frame)  # replaces the previous file's view
-            problems.extend(_check(conn, item))
+            found = [*item.problems, *_check(conn, item)]
+            problems.extend(sorted(found, key=lambda p: p.row or 0))
             if problems:
                 break  # later files may refer to rows of this one
             try:
