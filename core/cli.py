@@ -68,7 +68,9 @@ def _report(rejected: ingest.ImportRejected) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    files = [(k, args.source / f"{k}.csv") for k in LOAD_ORDER if (args.source / f"{k}.csv").exists()]
+    files = [
+        (k, args.source / f"{k}.csv") for k in LOAD_ORDER if (args.source / f"{k}.csv").exists()
+    ]
     if not files:
         print(f"Fant ingen demodata i {args.source}.", file=sys.stderr)
         return EXIT_USAGE

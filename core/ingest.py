@@ -319,14 +319,25 @@ def _check(conn: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> list[Problem]
             f"WINDOW w AS (PARTITION BY {cols}) "
             f"QUALIFY count(*) OVER w > 1 AND {ROW} <> min({ROW}) OVER w ORDER BY {ROW}"
         ).fetchall():
-            add(row, label, " / ".join(map(str, values)), "duplicate", f"samme ({label}) som rad {first}")
+            add(
+                row,
+                label,
+                " / ".join(map(str, values)),
+                "duplicate",
+                f"samme ({label}) som rad {first}",
+            )
         join = " AND ".join(f"t.{c} = i.{c}" for c in key)
         for row, *values in conn.execute(
             f"SELECT i.{ROW}, {_sql_list(key, 'i.')} FROM incoming i "
             f"JOIN {kind.table} t ON {join} ORDER BY i.{ROW}"
         ).fetchall():
-            add(row, label, " / ".join(map(str, values)), "exists",
-                f"finnes allerede i databasen med samme ({label})")
+            add(
+                row,
+                label,
+                " / ".join(map(str, values)),
+                "exists",
+                f"finnes allerede i databasen med samme ({label})",
+            )
 
     if kind.parent:
         parent = kind.parent
@@ -337,16 +348,26 @@ def _check(conn: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> list[Problem]
             f"QUALIFY count(DISTINCT ({_sql_list(others)})) OVER (PARTITION BY {key_sql}) > 1 "
             f"AND {ROW} <> min({ROW}) OVER (PARTITION BY {key_sql}) ORDER BY {ROW}"
         ).fetchall():
-            add(row, ", ".join(others), " / ".join(map(str, values)), "consistent",
-                f"{', '.join(others)} skal være lik på alle rader for samme {key_sql}")
+            add(
+                row,
+                ", ".join(others),
+                " / ".join(map(str, values)),
+                "consistent",
+                f"{', '.join(others)} skal være lik på alle rader for samme {key_sql}",
+            )
         join = " AND ".join(f"t.{c} = i.{c}" for c in parent.key)
         differs = " OR ".join(f"t.{c} IS DISTINCT FROM i.{c}" for c in others)
         for row, *values in conn.execute(
             f"SELECT i.{ROW}, {_sql_list(others, 't.')} FROM incoming i "
             f"JOIN {parent.table} t ON {join} WHERE {differs} ORDER BY i.{ROW}"
         ).fetchall():
-            add(row, ", ".join(others), None, "consistent",
-                f"databasen har allerede {key_sql} med {' / '.join(map(str, values))}")
+            add(
+                row,
+                ", ".join(others),
+                None,
+                "consistent",
+                f"databasen har allerede {key_sql} med {' / '.join(map(str, values))}",
+            )
 
     for ref in kind.refs:
         join = " AND ".join(
@@ -357,8 +378,13 @@ def _check(conn: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> list[Problem]
             f"WHERE {_not_null(ref.columns, 'i.')} "
             f"AND NOT EXISTS (SELECT 1 FROM {ref.table} t WHERE {join}) ORDER BY i.{ROW}"
         ).fetchall():
-            add(row, ", ".join(ref.columns), " / ".join(map(str, values)), "reference",
-                f"ukjent {ref.label}; importer {ref.label} først eller rett verdien")
+            add(
+                row,
+                ", ".join(ref.columns),
+                " / ".join(map(str, values)),
+                "reference",
+                f"ukjent {ref.label}; importer {ref.label} først eller rett verdien",
+            )
 
     if kind.owner_year:
         owner, year = kind.owner_year
@@ -369,8 +395,13 @@ def _check(conn: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> list[Problem]
             f"ORDER BY i.{ROW}"
         ).fetchall():
             span = f"{start}–{end}" if end else f"fra {start}"
-            add(row, owner, owner_id, "owner_active",
-                f"{owner_name} fantes ikke som skoleeier i {year_value} (aktiv {span})")
+            add(
+                row,
+                owner,
+                owner_id,
+                "owner_active",
+                f"{owner_name} fantes ikke som skoleeier i {year_value} (aktiv {span})",
+            )
 
     if kind.name == "owners":
         for row, knr, m_name, start, end, active_from in conn.execute(
@@ -380,8 +411,13 @@ def _check(conn: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> list[Problem]
             "   OR coalesce(i.active_to, 9999) < m.valid_from ORDER BY i." + ROW
         ).fetchall():
             span = f"{start}–{end}" if end else f"fra {start}"
-            add(row, "knr", knr, "municipality_year",
-                f"kommunenummer {knr} ({m_name}) fantes ikke i {active_from} (gyldig {span})")
+            add(
+                row,
+                "knr",
+                knr,
+                "municipality_year",
+                f"kommunenummer {knr} ({m_name}) fantes ikke i {active_from} (gyldig {span})",
+            )
     return problems
 
 
@@ -444,8 +480,16 @@ def import_files(
     for kind_name, _ in files:
         if kind_name not in KINDS:
             raise ImportRejected(
-                [Problem(str(kind_name), None, None, None, "file",
-                         f"ukjent importtype; bruk en av: {', '.join(KINDS)}")]
+                [
+                    Problem(
+                        str(kind_name),
+                        None,
+                        None,
+                        None,
+                        "file",
+                        f"ukjent importtype; bruk en av: {', '.join(KINDS)}",
+                    )
+                ]
             )
     ordered = sorted(files, key=lambda f: LOAD_ORDER.index(f[0]))
     for _, path in ordered:

@@ -372,7 +372,10 @@ KINDS: dict[str, Kind] = {
             "municipality_successor",
             SuccessorRow,
             keys=(("knr", "successor_knr"),),
-            refs=(_ref("knr", MUNICIPALITY), Ref(("successor_knr",), "municipality", ("knr",), "kommune")),
+            refs=(
+                _ref("knr", MUNICIPALITY),
+                Ref(("successor_knr",), "municipality", ("knr",), "kommune"),
+            ),
             description="Which number(s) took over from a municipality number that ended.",
         ),
         Kind(

@@ -143,9 +143,7 @@ def parse_share(value: Any) -> Decimal:
 def parse_year(value: Any) -> int:
     year = parse_integer(value)
     if not FIRST_SCHEME_YEAR <= year <= LAST_SCHEME_YEAR:
-        raise fail(
-            "year", f"årstallet må være mellom {FIRST_SCHEME_YEAR} og {LAST_SCHEME_YEAR}"
-        )
+        raise fail("year", f"årstallet må være mellom {FIRST_SCHEME_YEAR} og {LAST_SCHEME_YEAR}")
     return year
 
 

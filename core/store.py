@@ -147,7 +147,8 @@ class Store:
             target = self.paths.published()
             if target is None:
                 raise NoDatabase(
-                    f"Fant ingen database i {self.paths.db}. Kjør «dekomp demo» eller importer data."
+                    f"Fant ingen database i {self.paths.db}. "
+                    "Kjør «dekomp demo» eller importer data."
                 )
             with self._lock:
                 if self._pid == os.getpid() and self._target == target and self._conn:
@@ -197,9 +198,7 @@ def _writer_lock(paths: Paths) -> Iterator[bool]:
     try:
         paths.versions_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise StoreError(
-            f"kan ikke opprette mappen {paths.versions_dir}: {err.strerror}"
-        ) from None
+        raise StoreError(f"kan ikke opprette mappen {paths.versions_dir}: {err.strerror}") from None
     try:
         handle = open(paths.lock, "a+b")  # noqa: SIM115 - held for the whole block
     except OSError as err:

@@ -92,9 +92,12 @@ def serve(tmp_path: Path) -> Iterator:
         process = subprocess.Popen(
             [
                 str(VENV_BIN / "gunicorn"),
-                "--workers", str(workers),
-                "--threads", "4",
-                "--bind", f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                "4",
+                "--bind",
+                f"127.0.0.1:{port}",
                 "app:server",
             ],
             cwd=ROOT,

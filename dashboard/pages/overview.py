@@ -49,11 +49,22 @@ def show_summary(_pathname: str) -> list:
 def render(summary: DataSummary) -> list:
     version = summary.version
     count_rows = [
-        html.Tr([html.Th(label, scope="row"), html.Td(fmt.integer(summary.counts[table]), className="text-end")])
+        html.Tr(
+            [
+                html.Th(label, scope="row"),
+                html.Td(fmt.integer(summary.counts[table]), className="text-end"),
+            ]
+        )
         for table, label in COUNTED_TABLES.items()
     ]
     frame_rows = [
-        html.Tr([html.Td(str(f.year)), html.Td(f.region), html.Td(fmt.nok(f.frame_nok), className="text-end")])
+        html.Tr(
+            [
+                html.Td(str(f.year)),
+                html.Td(f.region),
+                html.Td(fmt.nok(f.frame_nok), className="text-end"),
+            ]
+        )
         for f in summary.frames
     ]
     return [
@@ -78,7 +89,15 @@ def render(summary: DataSummary) -> list:
                         html.H2("Ramme per år", className="h5"),
                         dbc.Table(
                             [
-                                html.Thead(html.Tr([html.Th("År"), html.Th("Region"), html.Th("Ramme", className="text-end")])),
+                                html.Thead(
+                                    html.Tr(
+                                        [
+                                            html.Th("År"),
+                                            html.Th("Region"),
+                                            html.Th("Ramme", className="text-end"),
+                                        ]
+                                    )
+                                ),
                                 html.Tbody(frame_rows),
                             ],
                             id="frames",

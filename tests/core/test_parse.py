@@ -64,7 +64,13 @@ def test_share_out_of_range() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["2018-07-01", "01.07.2018", "2018-07-01 00:00:00", dt.datetime(2018, 7, 1), dt.date(2018, 7, 1)],
+    [
+        "2018-07-01",
+        "01.07.2018",
+        "2018-07-01 00:00:00",
+        dt.datetime(2018, 7, 1),
+        dt.date(2018, 7, 1),
+    ],
 )
 def test_date_forms(raw: object) -> None:
     assert p.parse_date(raw) == dt.date(2018, 7, 1)
@@ -101,7 +107,9 @@ def test_orgnr_with_computed_check_digit_is_valid(first_eight: int) -> None:
 
 
 def test_choice_takes_code_or_norwegian_label() -> None:
-    parse = p.parse_choice(p.labels_for([("grunnskole", "compulsory"), ("videregående", "upper_secondary")]))
+    parse = p.parse_choice(
+        p.labels_for([("grunnskole", "compulsory"), ("videregående", "upper_secondary")])
+    )
     assert parse("Grunnskole") == "compulsory"
     assert parse("upper_secondary") == "upper_secondary"
     with pytest.raises(PydanticCustomError, match="grunnskole, videregående"):
@@ -114,6 +122,8 @@ def test_choice_list_joined_with_plus() -> None:
     assert parse("kommune + kommune") == ["municipality"]
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("ja", True), ("Nei", False), ("true", True), (0, False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("ja", True), ("Nei", False), ("true", True), (0, False)]
+)
 def test_bool(raw: object, expected: bool) -> None:
     assert p.parse_bool(raw) is expected

@@ -236,7 +236,10 @@ BAD_FILES = [
         "xlsx_text_in_number",
         "fte",
         "fte.xlsx",
-        [["owner_id", "year", "school_level", "fte", "source"], [OSLO, 2022, "grunnskole", "mange", "x"]],
+        [
+            ["owner_id", "year", "school_level", "fte", "source"],
+            [OSLO, 2022, "grunnskole", "mange", "x"],
+        ],
         ["fte.xlsx", "rad 2", "kolonne «fte»", "verdi «mange»", "ikke et tall"],
     ),
     (
@@ -301,7 +304,9 @@ def test_three_bad_rows_are_reported_in_one_run(db: Path, tmp_path: Path, capsys
 def test_owner_must_exist_in_the_year(db: Path, tmp_path: Path, capsys) -> None:
     """Ski kommune ended with the 2020 reform: no FTE for it in 2021."""
     with store.Store(db).snapshot() as snap:
-        ski = snap.scalar("SELECT owner_id FROM school_owner WHERE knr = '0213' AND owner_type = 'municipality'")
+        ski = snap.scalar(
+            "SELECT owner_id FROM school_owner WHERE knr = '0213' AND owner_type = 'municipality'"
+        )
     path = write(tmp_path / "fte.csv", FTE_HEADER + f"{ski},2021,compulsory,10,x\n")
     code, _, err = run(capsys, "import", "fte", str(path), "--db", str(db))
     assert code == 1
@@ -326,9 +331,10 @@ def test_a_new_database_is_created_by_the_first_import(tmp_path: Path, capsys) -
     db.parent.mkdir()
     path = write(
         tmp_path / "regions.csv",
-        "region_id,short_name,name,valid_from,valid_to\nvestland,Vestland,Statsforvalteren i Vestland,2019,\n",
+        "region_id,short_name,name,valid_from,valid_to\n"
+        "vestland,Vestland,Statsforvalteren i Vestland,2019,\n",
     )
-    code, out, _ = run(capsys, "import", "regions", str(path), "--db", str(db))
+    code, _, _ = run(capsys, "import", "regions", str(path), "--db", str(db))
     assert code == 0
     assert db.is_symlink()
     with store.Store(db).snapshot() as snap:
