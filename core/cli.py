@@ -14,6 +14,7 @@ from pathlib import Path
 
 from core import ingest, store, templates
 from core.kinds import KINDS, LOAD_ORDER
+from core.summary import DEMO_DESCRIPTION
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 
@@ -74,7 +75,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if not files:
         print(f"Fant ingen demodata i {args.source}.", file=sys.stderr)
         return EXIT_USAGE
-    result = ingest.import_files(args.db, files, description="demodata", keep=args.keep)
+    result = ingest.import_files(args.db, files, description=DEMO_DESCRIPTION, keep=args.keep)
     print(result.message)
     return EXIT_OK
 

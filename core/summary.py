@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from core.store import DataVersion, Snapshot
 
+DEMO_DESCRIPTION = "demodata"
+
 # Table -> Norwegian label, in the order the shell page lists them.
 COUNTED_TABLES: dict[str, str] = {
     "school_owner": "Skoleeiere",
@@ -33,6 +35,7 @@ class DataSummary:
     version: DataVersion
     counts: dict[str, int]
     frames: tuple[Frame, ...]
+    is_demo: bool  # built from data/demo: the UI must say the data is illustrative
 
 
 def data_summary(snap: Snapshot) -> DataSummary:
@@ -48,4 +51,7 @@ def data_summary(snap: Snapshot) -> DataSummary:
             "JOIN region r USING (region_id) ORDER BY s.year, r.short_name"
         )
     )
-    return DataSummary(snap.version, counts, frames)
+    is_demo = bool(
+        snap.scalar("SELECT count(*) FROM data_version WHERE description = ?", [DEMO_DESCRIPTION])
+    )
+    return DataSummary(snap.version, counts, frames, is_demo)

@@ -22,13 +22,6 @@ def layout(**_: object) -> html.Div:
     return html.Div(
         [
             html.H1("Oversikt", className="h3"),
-            dbc.Alert(
-                "Demodataene er illustrative: de er bygd på offentlige tall "
-                "(lærerårsverk fra Skoleporten, rammen for 2018), og noen tall er anslag. "
-                "Se «data/README.md».",
-                color="info",
-                id="demo-notice",
-            ),
             html.Div(id=ID_CONTENT, children=dbc.Spinner()),
         ]
     )
@@ -48,6 +41,19 @@ def show_summary(_pathname: str) -> list:
 
 def render(summary: DataSummary) -> list:
     version = summary.version
+    notice = (
+        [
+            dbc.Alert(
+                "Demodataene er illustrative: de er bygd på offentlige tall "
+                "(lærerårsverk fra Skoleporten, rammen for 2018), og noen tall er anslag. "
+                "Se «data/README.md».",
+                color="info",
+                id="demo-notice",
+            )
+        ]
+        if summary.is_demo
+        else []
+    )
     count_rows = [
         html.Tr(
             [
@@ -68,6 +74,7 @@ def render(summary: DataSummary) -> list:
         for f in summary.frames
     ]
     return [
+        *notice,
         html.P(
             [
                 "Dataversjon ",
