@@ -3,9 +3,9 @@ version, or refuse the file with every problem named.
 
 Three passes, all problems of a file collected before anything is published:
 
-1. read: the file as a table of raw cells (CSV with , or ; and UTF-8 with
-   or without BOM, or the first sheet of an .xlsx), with each row's number
-   as Excel shows it;
+1. read: the file as a table of raw cells (CSV with , ; or TAB and UTF-8
+   with or without BOM, or the first sheet of an .xlsx), with each row's
+   number as Excel shows it;
 2. parse: each row through the kind's pydantic model (``core.kinds``): types,
    required columns, ranges, codes, formulas where numbers belong;
 3. check: in the staging copy of the database, inside the import's
@@ -35,9 +35,10 @@ from pydantic import TypeAdapter, ValidationError
 
 from core import store
 from core.kinds import KINDS, LOAD_ORDER, Kind
-from core.parse import RULES
+from core.parse import RULES, is_blank
 
 ROW = "__row"  # the Excel row number carried through the checks
+EXTRA_CELLS = "__extra"  # cells beyond the header in a CSV row
 MAX_CELL_CHARS = 100_000
 
 
@@ -175,11 +176,11 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
     for number, values in enumerate(records[1:], start=2):
         if not any(v.strip() for v in values):
             continue
-        if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
-            raise _file_problem(
-                path, f"raden har {len(values)} celler, men overskriften bare {len(header)}", number
-            )
-        rows.append(dict(zip(header, values, strict=False)))
+        row: dict[str, Any] = dict(zip(header, values, strict=False))
+        extra = [v for v in values[len(header) :] if v.strip()]
+        if extra:
+            row[EXTRA_CELLS] = extra  # reported as a problem of this row
+        rows.append(row)
         numbers.append(number)
     return RawTable(header, rows, numbers)
 
@@ -187,9 +188,12 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
 # --- 2. Parsing -----------------------------------------------------------
 
 
-def _header_problems(kind: Kind, path: Path, header: list[str]) -> list[Problem]:
+def _header_problems(kind: Kind, path: Path, table: RawTable) -> list[Problem]:
     problems = []
     seen: set[str] = set()
+    # Excel leaves formatted but empty columns to the right of the data, and
+    # a trailing ; gives an unnamed column: harmless while they hold nothing.
+    header = [c for c in table.header if c or any(not is_blank(row.get(c)) for row in table.rows)]
     for column in header:
         if column in seen and column:
             problems.append(
@@ -239,21 +243,34 @@ def parse_file(kind: Kind, path: Path) -> ParsedFile:
     when the file cannot be read as a table at all."""
     data_hash = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
     table = read_table(path)
-    problems = _header_problems(kind, path, table.header)
+    problems = _header_problems(kind, path, table)
     if any(p.rule in ("missing_column", "unknown_column") for p in problems) and not (
         set(table.header) & set(kind.columns)
     ):
         raise ImportRejected(problems)
     missing = {p.column for p in problems if p.rule == "missing_column"}
     bad_rows: set[int] = set()
+    for index, row in enumerate(table.rows):
+        if EXTRA_CELLS in row:
+            bad_rows.add(index)
+            problems.append(
+                Problem(
+                    path.name,
+                    table.row_numbers[index],
+                    None,
+                    "; ".join(row[EXTRA_CELLS]),
+                    "format",
+                    f"raden har flere celler enn overskriften ({len(table.header)} kolonner)",
+                )
+            )
+    models: list[Any] = []
     try:
         models = _adapter(kind).validate_python(table.rows)
     except ValidationError as err:
-        models = None
         for error in err.errors():
-            index = error["loc"][0]
-            assert isinstance(index, int)
-            bad_rows.add(index)
+            position = error["loc"][0]
+            assert isinstance(position, int)
+            bad_rows.add(position)
             column = str(error["loc"][1]) if len(error["loc"]) > 1 else None
             if column in missing:
                 continue  # reported once, for the header
@@ -261,18 +278,17 @@ def parse_file(kind: Kind, path: Path) -> ParsedFile:
                 message, rule, value = "mangler verdi", "required", None
             else:
                 message, rule = error["msg"], error["type"]
-                value = _shown(table.rows[index].get(column)) if column else None
+                value = _shown(table.rows[position].get(column)) if column else None
             problems.append(
-                Problem(path.name, table.row_numbers[index], column, value, rule, message)
+                Problem(path.name, table.row_numbers[position], column, value, rule, message)
             )
-    if models is None:
-        # Validate the good rows on their own so they can still be checked
-        # against the database and all problems reported in one run.
+    numbers = table.row_numbers
+    if bad_rows:
+        # The good rows on their own, so that they are still checked against
+        # the database and all problems are reported in one run.
         good = [i for i in range(len(table.rows)) if i not in bad_rows]
         models = _adapter(kind).validate_python([table.rows[i] for i in good])
         numbers = [table.row_numbers[i] for i in good]
-    else:
-        numbers = table.row_numbers
     frame = _to_frame(kind, models, numbers)
     return ParsedFile(kind, path, data_hash, frame, tuple(problems))
 
@@ -407,8 +423,8 @@ def _check(conn: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> list[Problem]
         for row, knr, m_name, start, end, active_from in conn.execute(
             f"SELECT i.{ROW}, i.knr, m.name, m.valid_from, m.valid_to, i.active_from "
             "FROM incoming i JOIN municipality m ON m.knr = i.knr "
-            "WHERE i.active_from > coalesce(m.valid_to, 9999) "
-            "   OR coalesce(i.active_to, 9999) < m.valid_from ORDER BY i." + ROW
+            "WHERE i.active_from NOT BETWEEN m.valid_from AND coalesce(m.valid_to, 9999) "
+            "ORDER BY i." + ROW
         ).fetchall():
             span = f"{start}–{end}" if end else f"fra {start}"
             add(
@@ -497,7 +513,7 @@ def import_files(
             raise _file_problem(path, "filen finnes ikke")
 
     previous = _already_imported(db, ordered)
-    if previous is not None and not dry_run:
+    if previous is not None:
         return ImportResult(
             None, {}, f"Filene er allerede importert i versjon {previous}; ingenting er endret."
         )
@@ -515,8 +531,10 @@ def import_files(
                 break  # later files may refer to rows of this one
             try:
                 _write(conn, item)
-            except duckdb.ConstraintException as err:
-                problems.append(Problem(item.path.name, None, None, None, "database", str(err)))
+            except (duckdb.ConstraintException, duckdb.ConversionException) as err:
+                # The models check what the schema checks; this is the last guard.
+                message = f"databasen avviste filen: {err}"
+                problems.append(Problem(item.path.name, None, None, None, "database", message))
                 break
             conn.execute(
                 "INSERT INTO import_file VALUES (?, ?, ?, ?, ?)",

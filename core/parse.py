@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 # zero date, 2108 for 2018), not scheme data.
 FIRST_PLAUSIBLE_DATE = dt.date(2015, 1, 1)
 LAST_PLAUSIBLE_DATE = dt.date(2050, 12, 31)
+MAX_NOK = 10**12  # far above any frame; keeps sums well inside BIGINT
 FIRST_SCHEME_YEAR = 2017
 LAST_SCHEME_YEAR = 2050
 
@@ -125,6 +126,8 @@ def parse_money(value: Any) -> int:
         raise fail("money", "beløp skal være hele kroner, uten øre")
     if number < 0:
         raise fail("range", "beløp kan ikke være negativt")
+    if number > MAX_NOK:
+        raise fail("range", "beløpet er urimelig høyt (over 1 000 milliarder kroner)")
     return int(number)
 
 

@@ -17,14 +17,14 @@ CREATE TYPE sector_goal AS ENUM ('learning_environment', 'basic_skills', 'comple
 -- County governor offices. The office keeps its id when its name changes.
 CREATE TABLE region (
     region_id   VARCHAR PRIMARY KEY CHECK (regexp_full_match(region_id, '[a-z0-9-]{2,40}')),
-    short_name  VARCHAR NOT NULL CHECK (length(short_name) BETWEEN 1 AND 120)
+    short_name  VARCHAR NOT NULL CHECK (length(short_name) BETWEEN 1 AND 200)
 );
 
 CREATE TABLE region_name (
     region_id   VARCHAR NOT NULL REFERENCES region (region_id),
     name        VARCHAR NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
-    valid_from  INTEGER NOT NULL CHECK (valid_from BETWEEN 1900 AND 2100),
-    valid_to    INTEGER CHECK (valid_to BETWEEN 1900 AND 2100),
+    valid_from  INTEGER NOT NULL CHECK (valid_from BETWEEN 1838 AND 2100),
+    valid_to    INTEGER CHECK (valid_to BETWEEN 1838 AND 2100),
     PRIMARY KEY (region_id, valid_from),
     CHECK (valid_to IS NULL OR valid_to >= valid_from)
 );
@@ -32,7 +32,7 @@ CREATE TABLE region_name (
 -- Municipalities with the years each number was valid (SSB KLASS 131).
 CREATE TABLE municipality (
     knr         VARCHAR PRIMARY KEY CHECK (regexp_full_match(knr, '[0-9]{4}')),
-    name        VARCHAR NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
+    name        VARCHAR NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
     valid_from  INTEGER NOT NULL CHECK (valid_from BETWEEN 1838 AND 2100),
     valid_to    INTEGER CHECK (valid_to BETWEEN 1838 AND 2100),
     region_id   VARCHAR NOT NULL REFERENCES region (region_id),
@@ -80,7 +80,8 @@ CREATE TABLE school_owner (
     -- A municipality owns its schools in one municipality; a county authority
     -- and a private owner abroad have no municipality of their own.
     CHECK (abroad OR owner_type = 'county_authority' OR knr IS NOT NULL),
-    CHECK (NOT abroad OR owner_type = 'private')
+    CHECK (NOT abroad OR owner_type = 'private'),
+    CHECK (owner_type <> 'municipality' OR knr IS NOT NULL)
 );
 
 CREATE TABLE institution (

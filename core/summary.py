@@ -47,8 +47,12 @@ def data_summary(snap: Snapshot) -> DataSummary:
     frames = tuple(
         Frame(year, region, int(frame))
         for year, region, frame in snap.rows(
-            "SELECT s.year, r.short_name, s.frame_nok FROM scheme_year s "
-            "JOIN region r USING (region_id) ORDER BY s.year, r.short_name"
+            # The office's name as it was that year (Fylkesmannen i Oslo og Viken, ...).
+            "SELECT s.year, coalesce(n.name, r.short_name), s.frame_nok FROM scheme_year s "
+            "JOIN region r USING (region_id) "
+            "LEFT JOIN region_name n ON n.region_id = s.region_id "
+            "  AND s.year BETWEEN n.valid_from AND coalesce(n.valid_to, 9999) "
+            "ORDER BY s.year, 2"
         )
     )
     is_demo = bool(

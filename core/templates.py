@@ -10,7 +10,9 @@ from pathlib import Path
 
 from core.kinds import KINDS
 
-EXAMPLES: dict[str, dict[str, str]] = {
+# One example row per kind (a list where one row cannot stand alone); together
+# they import as a set, in load order, into an empty database.
+EXAMPLES: dict[str, dict[str, str] | list[dict[str, str]]] = {
     "regions": {
         "region_id": "oslo-akershus",
         "short_name": "Oslo og Akershus",
@@ -18,13 +20,23 @@ EXAMPLES: dict[str, dict[str, str]] = {
         "valid_from": "2016",
         "valid_to": "2018",
     },
-    "municipalities": {
-        "knr": "0213",
-        "name": "Ski",
-        "valid_from": "1838",
-        "valid_to": "2019",
-        "region_id": "oslo-akershus",
-    },
+    "municipalities": [
+        {"knr": "0301", "name": "Oslo", "valid_from": "1838", "region_id": "oslo-akershus"},
+        {
+            "knr": "0213",
+            "name": "Ski",
+            "valid_from": "1838",
+            "valid_to": "2019",
+            "region_id": "oslo-akershus",
+        },
+        {
+            "knr": "3020",
+            "name": "Nordre Follo",
+            "valid_from": "2020",
+            "valid_to": "2023",
+            "region_id": "oslo-akershus",
+        },
+    ],
     "successors": {"knr": "0213", "successor_knr": "3020", "year": "2020"},
     "frames": {
         "year": "2018",
@@ -145,7 +157,9 @@ def template_bytes(kind: str) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerow([EXAMPLES[kind].get(c, "") for c in columns])
+    example = EXAMPLES[kind]
+    for row in example if isinstance(example, list) else [example]:
+        writer.writerow([row.get(c, "") for c in columns])
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -350,3 +350,62 @@ def test_a_refused_first_import_leaves_no_folder(tmp_path: Path, capsys) -> None
     code, _, _ = run(capsys, "import", "regions", str(path), "--db", str(db))
     assert code == 1
     assert list(db.parent.iterdir()) == []
+
+
+def test_templates_import_as_a_set_into_an_empty_database(tmp_path: Path, capsys) -> None:
+    """The templates are examples an adviser can import as they are."""
+    from core import templates
+    from core.kinds import LOAD_ORDER
+
+    folder = tmp_path / "templates"
+    templates.write_templates(folder)
+    db = tmp_path / "db" / "dekomp.duckdb"
+    db.parent.mkdir()
+    files = [(kind, folder / f"{kind}.csv") for kind in LOAD_ORDER]
+    result = ingest.import_files(db, files)
+    assert result.version_id == 1
+    with store.Store(db).snapshot() as snap:
+        assert snap.rows("SELECT owner_id, name, knr FROM school_owner") == [
+            ("958935420", "Oslo kommune", "0301")
+        ]
+        assert snap.scalar("SELECT fte FROM teacher_fte") == Decimal("4841.4")
+        assert snap.scalar("SELECT cofinancing_rate FROM scheme_year") == Decimal("0.3")
+
+
+def test_blank_trailing_columns_from_excel_are_ignored(db: Path, tmp_path: Path, capsys) -> None:
+    path = write(
+        tmp_path / "fte.csv",
+        f"owner_id;year;school_level;fte;source;;\n{OSLO};2022;grunnskole;10,5;x;;\n",
+        bom=True,
+    )
+    code, _, err = run(capsys, "import", "fte", str(path), "--db", str(db))
+    assert code == 0, err
+    assert fte_of(db, OSLO, 2022) == [("compulsory", Decimal("10.5"), "x")]
+
+
+def test_a_row_with_extra_cells_is_one_problem_among_others(db: Path, tmp_path: Path, capsys):
+    path = write(
+        tmp_path / "fte.csv",
+        FTE_HEADER + f"{OSLO},2022,compulsory,10,x,surplus\n{OSLO},2022,upper_secondary,1.25,x\n",
+    )
+    code, _, err = run(capsys, "import", "fte", str(path), "--db", str(db))
+    assert code == 1
+    assert "rad 2, verdi «surplus»: raden har flere celler enn overskriften" in err
+    assert "rad 3, kolonne «fte», verdi «1.25»: lærerårsverk skrives med høyst én desimal" in err
+
+
+def test_rules_of_the_schema_are_reported_with_rows(db: Path, tmp_path: Path, capsys) -> None:
+    path = write(
+        tmp_path / "owners.csv",
+        "owner_id,name,owner_type,knr,region_id,abroad,active_from,active_to\n"
+        "974760673,Utlandet AS,kommune,,oslo-akershus,ja,2018,\n"
+        "974760673,Sen AS,privat,0301,oslo-akershus,nei,2018,2016\n"
+        "974760673,Tidlig AS,privat,3020,oslo-akershus,nei,2000,\n",
+    )
+    code, _, err = run(capsys, "import", "owners", str(path), "--db", str(db))
+    assert code == 1
+    assert "rad 2: bare private skoleeiere kan ligge i utlandet" in err
+    assert "rad 3: active_to (2016) kan ikke være før active_from (2018)" in err
+    assert "rad 4, kolonne «knr», verdi «3020»: kommunenummer 3020" in err
+    assert "fantes ikke i 2000" in err
+    assert "databasen avviste" not in err
