@@ -9,7 +9,6 @@ from pathlib import Path
 import dash
 import dash_bootstrap_components as dbc
 import flask
-from flask_compress import Compress
 
 from core.store import NoDatabase, Store
 from core.summary import data_summary
@@ -24,7 +23,6 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     settings = settings or Settings.from_env()
     server = flask.Flask(__name__)
     server.config[STORE_KEY] = Store(settings.db)
-    Compress(server)
     app = dash.Dash(
         __name__,
         server=server,
@@ -40,7 +38,22 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     app.index_string = app.index_string.replace("<html>", '<html lang="nb">')
     app.layout = shell()
     server.add_url_rule("/healthz", "healthz", _healthz)
+    _warm_up(app)
     return app
+
+
+def _warm_up(app: dash.Dash) -> None:
+    """Serve the index once before any real request.
+
+    Dash sets up its registry of scripts on the first request and marks it
+    done before it is filled, so under threaded workers the script requests
+    of a first page load can fail with "not a registered library" (plotly/dash
+    #3971). Doing it here, in each process as the app is built, closes that
+    gap. The index touches no data, so no database is opened before a fork.
+    """
+    response = app.server.test_client().get("/")
+    if response.status_code != 200:
+        raise RuntimeError(f"the app failed to render its index: {response.status_code}")
 
 
 def store() -> Store:

@@ -1,0 +1,63 @@
+"""Serving under gunicorn: the first requests after a start all succeed."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import re
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+from tests.conftest import ROOT, VENV_BIN, free_port
+
+
+def _wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.02)
+    raise TimeoutError(f"port {port} did not open")
+
+
+def test_first_page_load_under_threads_gets_every_script(db: Path, tmp_path: Path) -> None:
+    """Dash fills its script registry on the first request; threaded workers
+    used to serve a first page's scripts before that finished (500s)."""
+    from dashboard import create_app
+    from dashboard.settings import Settings
+
+    index = create_app(Settings(db=db)).server.test_client().get("/").get_data(as_text=True)
+    scripts = re.findall(r'src="(/_dash-component-suites/[^"]+)"', index)
+    assert len(scripts) >= 5
+
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "app:server",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DEKOMP_DB": str(db)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port)
+        urls = [f"http://127.0.0.1:{port}/", *(f"http://127.0.0.1:{port}{s}" for s in scripts)] * 4
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            codes = list(pool.map(lambda u: requests.get(u, timeout=30).status_code, urls))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert codes == [200] * len(urls)
