@@ -13,7 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from core import ingest, store, templates
+from core import export, ingest, store, templates
+from core.filters import OWNER_TYPES, FilterError, Filters
 from core.kinds import KINDS, LOAD_ORDER
 from core.summary import DEMO_DESCRIPTION
 
@@ -56,6 +57,20 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("versions", parents=[common], help="list the data versions")
 
+    exp = commands.add_parser(
+        "export", parents=[common], help="write a view as CSV (see docs/exports.md)"
+    )
+    exp.add_argument(
+        "view", choices=list(export.VIEWS), metavar="VIEW", help=" ".join(export.VIEWS)
+    )
+    exp.add_argument("--year", help="scheme year, e.g. 2018")
+    exp.add_argument("--forum", help="forum id, e.g. follo")
+    exp.add_argument("--municipality", help="municipality number; follows the reforms")
+    exp.add_argument("--owner-type", choices=OWNER_TYPES, help="owner type")
+    exp.add_argument("--as-of", help="as-of date YYYY-MM-DD (default: the data's last date)")
+    exp.add_argument("--dialect", choices=["csv"], default="csv", help="CSV dialect")
+    exp.add_argument("--out", type=Path, help="output file (default: standard output)")
+
     tmpl = commands.add_parser("templates", help="write an import template per kind")
     tmpl.add_argument("--out", type=Path, default=Path("data/templates"))
     return parser
@@ -76,7 +91,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if not files:
         print(f"Fant ingen demodata i {args.source}.", file=sys.stderr)
         return EXIT_USAGE
-    result = ingest.import_files(args.db, files, description=DEMO_DESCRIPTION, keep=args.keep)
+    # Only the shipped demo set is labelled demo data (the UI then says so).
+    is_demo = args.source.resolve() == DEMO_DIR
+    description = DEMO_DESCRIPTION if is_demo else f"import {args.source}"
+    result = ingest.import_files(args.db, files, description=description, keep=args.keep)
     print(result.message)
     return EXIT_OK
 
@@ -103,6 +121,28 @@ def _cmd_versions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    filters = Filters.parse(
+        year=args.year,
+        forum=args.forum,
+        municipality=args.municipality,
+        owner_type=args.owner_type,
+        as_of=args.as_of,
+    )
+    with store.Store(args.db).snapshot() as snap:
+        if args.out is None:
+            export.export(snap, args.view, filters, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            # Written whole to a temporary name, then renamed: never half a file.
+            partial = args.out.with_name(args.out.name + ".partial")
+            with partial.open("wb") as out:
+                count = export.export(snap, args.view, filters, out)
+            partial.replace(args.out)
+            print(f"Skrev {count} rader til {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _cmd_templates(args: argparse.Namespace) -> int:
     written = templates.write_templates(args.out)
     print(f"Skrev {len(written)} maler til {args.out}")
@@ -113,6 +153,7 @@ COMMANDS = {
     "demo": _cmd_demo,
     "import": _cmd_import,
     "versions": _cmd_versions,
+    "export": _cmd_export,
     "templates": _cmd_templates,
 }
 
@@ -128,6 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except ingest.ImportRejected as rejected:
         return _report(rejected)
+    except FilterError as err:
+        print(f"Feil i filteret: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except store.StoreError as err:
         print(f"Feil: {err}", file=sys.stderr)
         return EXIT_REJECTED

@@ -135,7 +135,7 @@ def _read_xlsx(path: Path, data: bytes) -> RawTable:
         workbook.close()
     if not cells or all(v is None for v in cells[0]):
         raise _file_problem(path, "første rad i regnearket skal ha kolonnenavn, men er tom")
-    header = ["" if v is None else str(v).strip().lower() for v in cells[0]]
+    header = _header_names(["" if v is None else str(v) for v in cells[0]])
     rows, numbers = [], []
     for number, values in enumerate(cells[1:], start=2):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -171,7 +171,7 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
         ) from None
     finally:
         csv.field_size_limit(old_limit)
-    header = [h.strip().lower() for h in records[0]]
+    header = _header_names(records[0])
     rows, numbers = [], []
     for number, values in enumerate(records[1:], start=2):
         if not any(v.strip() for v in values):
@@ -188,12 +188,30 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
 # --- 2. Parsing -----------------------------------------------------------
 
 
+UNNAMED = "(uten navn, kolonne "
+
+
+def _header_names(cells: list[str]) -> list[str]:
+    """Column names as written, lower case; an unnamed column gets a name
+    that says where it is, so its values are neither merged nor lost."""
+    from openpyxl.utils import get_column_letter
+
+    return [
+        name.strip().lower() or f"{UNNAMED}{get_column_letter(i + 1)})"
+        for i, name in enumerate(cells)
+    ]
+
+
 def _header_problems(kind: Kind, path: Path, table: RawTable) -> list[Problem]:
     problems = []
     seen: set[str] = set()
     # Excel leaves formatted but empty columns to the right of the data, and
     # a trailing ; gives an unnamed column: harmless while they hold nothing.
-    header = [c for c in table.header if c or any(not is_blank(row.get(c)) for row in table.rows)]
+    header = [
+        c
+        for c in table.header
+        if not c.startswith(UNNAMED) or any(not is_blank(row.get(c)) for row in table.rows)
+    ]
     for column in header:
         if column in seen and column:
             problems.append(
@@ -207,10 +225,13 @@ def _header_problems(kind: Kind, path: Path, table: RawTable) -> list[Problem]:
                 Problem(
                     path.name,
                     1,
-                    column or "(tom)",
+                    column,
                     None,
                     "unknown_column",
-                    f"ukjent kolonne for {kind.name}; gyldige kolonner: {', '.join(kind.columns)}",
+                    "kolonnen har verdier, men ikke noe navn"
+                    if column.startswith(UNNAMED)
+                    else f"ukjent kolonne for {kind.name}; "
+                    f"gyldige kolonner: {', '.join(kind.columns)}",
                 )
             )
     for column in kind.required_columns:
@@ -260,7 +281,7 @@ def parse_file(kind: Kind, path: Path) -> ParsedFile:
                     None,
                     "; ".join(row[EXTRA_CELLS]),
                     "format",
-                    f"raden har flere celler enn overskriften ({len(table.header)} kolonner)",
+                    "raden har flere celler enn overskriften har kolonner",
                 )
             )
     models: list[Any] = []

@@ -90,10 +90,13 @@ def _number_text(value: Any) -> str:
 def parse_decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise fail("decimal", "er ikke et tall")
-    if isinstance(value, int | float | Decimal):
-        if isinstance(value, float) and value != value:  # NaN
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
             raise fail("decimal", "er ikke et tall")
-        return Decimal(str(value))
+        # Excel stores 12,3 computed by a formula as 12.300000000000002.
+        return Decimal(repr(round(value, 9))).normalize()
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
     try:
         number = Decimal(_number_text(value))
     except InvalidOperation:

@@ -127,3 +127,8 @@ def test_choice_list_joined_with_plus() -> None:
 )
 def test_bool(raw: object, expected: bool) -> None:
     assert p.parse_bool(raw) is expected
+
+
+def test_float_noise_of_excel_formulas_is_rounded_away() -> None:
+    assert p.parse_decimal(0.1 + 0.2) == Decimal("0.3")
+    assert p.parse_money(1234.0000000001) == 1234

@@ -390,7 +390,7 @@ def test_a_row_with_extra_cells_is_one_problem_among_others(db: Path, tmp_path: 
     )
     code, _, err = run(capsys, "import", "fte", str(path), "--db", str(db))
     assert code == 1
-    assert "rad 2, verdi «surplus»: raden har flere celler enn overskriften" in err
+    assert "rad 2, verdi «surplus»: raden har flere celler enn overskriften har kolonner" in err
     assert "rad 3, kolonne «fte», verdi «1.25»: lærerårsverk skrives med høyst én desimal" in err
 
 
@@ -409,3 +409,27 @@ def test_rules_of_the_schema_are_reported_with_rows(db: Path, tmp_path: Path, ca
     assert "rad 4, kolonne «knr», verdi «3020»: kommunenummer 3020" in err
     assert "fantes ikke i 2000" in err
     assert "databasen avviste" not in err
+
+
+def test_values_in_unnamed_columns_are_reported_not_lost(db: Path, tmp_path: Path, capsys):
+    path = write(
+        tmp_path / "fte.csv",
+        f"owner_id;year;school_level;fte;source;;\n{OSLO};2022;grunnskole;10,5;x;lost;\n",
+    )
+    code, _, err = run(capsys, "import", "fte", str(path), "--db", str(db))
+    assert code == 1
+    assert "kolonne «(uten navn, kolonne F)»: kolonnen har verdier, men ikke noe navn" in err
+    assert "kolonne G" not in err
+
+
+def test_float_noise_from_excel_formulas_is_not_an_error(db: Path, tmp_path: Path, capsys):
+    path = xlsx(
+        tmp_path / "fte.xlsx",
+        [
+            ["owner_id", "year", "school_level", "fte", "source"],
+            [OSLO, 2022, "grunnskole", 0.1 + 0.2, "x"],
+        ],
+    )
+    code, _, err = run(capsys, "import", "fte", str(path), "--db", str(db))
+    assert code == 0, err
+    assert fte_of(db, OSLO, 2022) == [("compulsory", Decimal("0.3"), "x")]
