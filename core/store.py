@@ -33,6 +33,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 DEFAULT_DB = Path("data/dekomp.duckdb")
@@ -99,6 +100,26 @@ class DataVersion:
     description: str
 
 
+Params = Sequence[Any] | dict[str, Any] | None
+_EXACT_TYPES = {
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+_NAMED_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _bind(sql: str, params: Params) -> Sequence[Any] | dict[str, Any]:
+    """Named parameters that the statement uses: a filter state offers all
+    of its values, and DuckDB refuses any that a statement does not use."""
+    if isinstance(params, dict):
+        used = set(_NAMED_PARAM.findall(sql))
+        return {k: v for k, v in params.items() if k in used}
+    return params or []
+
+
 class Snapshot:
     """One cursor on one version for the life of a request."""
 
@@ -106,15 +127,28 @@ class Snapshot:
         self._cursor = cursor
         self.path = path
 
-    def df(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
-        return self._cursor.execute(sql, params or []).df()
+    def df(self, sql: str, params: Params = None) -> pd.DataFrame:
+        """The result as a DataFrame with exact types: DECIMAL as Decimal,
+        DATE as datetime.date, integers and booleans nullable (never float)."""
+        table = self._cursor.sql(sql, params=_bind(sql, params)).to_arrow_table()
+        return table.to_pandas(types_mapper=_EXACT_TYPES.get)
 
-    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[tuple]:
-        return self._cursor.execute(sql, params or []).fetchall()
+    def rows(self, sql: str, params: Params = None) -> list[tuple]:
+        return self._cursor.execute(sql, _bind(sql, params)).fetchall()
 
-    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
-        row = self._cursor.execute(sql, params or []).fetchone()
-        return None if row is None else row[0]
+    def scalar(self, sql: str, params: Params = None) -> Any:
+        # fetchall, not fetchone: an unfinished result would block the cursor.
+        rows = self._cursor.execute(sql, _bind(sql, params)).fetchall()
+        return rows[0][0] if rows else None
+
+    def relation(self, sql: str, params: Params = None) -> duckdb.DuckDBPyConnection:
+        """The executed statement, for streaming its rows in batches."""
+        return self._cursor.execute(sql, _bind(sql, params))
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """A DataFrame as a view for this snapshot's queries only. Passed as
+        Arrow, so Decimal columns keep a precision that fits every value."""
+        self._cursor.register(name, pa.Table.from_pandas(frame, preserve_index=False))
 
     @property
     def version(self) -> DataVersion:

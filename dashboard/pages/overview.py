@@ -9,9 +9,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
+from core import fmt
 from core.store import NoDatabase
 from core.summary import COUNTED_TABLES, DataSummary, data_summary
-from dashboard import formatting as fmt
 
 dash.register_page(__name__, path="/", name="Oversikt", title="Oversikt – Dekomp monitor")
 

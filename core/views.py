@@ -1,0 +1,560 @@
+"""The views the dashboard draws and ``dekomp export`` writes: each is a
+function of a snapshot and the filter state that returns a tidy DataFrame
+with documented columns (docs/exports.md).
+
+Aggregation happens in DuckDB; the pure rules (apportionment, compliance) run
+in Python on the small frames the queries return. Filters select rows: they
+never change how a number is computed, so an owner's entitlement is the same
+whatever else is filtered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core import compliance as rules
+from core.allocation import OwnerFte, entitlements
+from core.filters import Filters, combine, forum_condition, owner_condition, year_condition
+from core.store import Snapshot
+
+# --- The date the data runs to ----------------------------------------------
+
+
+def data_date(snap: Snapshot) -> dt.date:
+    """The last date anything in the data happened: the default "as of".
+
+    Not today: an export must give the same bytes whenever it is made.
+    """
+    value = snap.scalar(
+        "SELECT greatest("
+        " (SELECT max(report_date) FROM status_report),"
+        " (SELECT max(paid_date) FROM payment),"
+        " (SELECT max(decision_date) FROM award),"
+        " (SELECT max(received_date) FROM needs_report),"
+        " (SELECT max(received_date) FROM confirmation))"
+    )
+    return value or dt.date(2017, 1, 1)
+
+
+@dataclass(frozen=True)
+class Resolved(Filters):
+    """A filter state whose as-of date is known."""
+
+    as_of: dt.date = dt.date(2017, 1, 1)
+
+
+def resolve(snap: Snapshot, f: Filters) -> Resolved:
+    """The filter state with its as-of date filled in (the data's last date)."""
+    as_of = f.as_of if f.as_of is not None else data_date(snap)
+    return Resolved(f.year, f.forum, f.municipality, f.owner_type, as_of)
+
+
+# --- Entitlement and distribution -------------------------------------------
+
+_OWNER_YEARS = """
+SELECT sy.year, sy.region_id, sy.frame_nok, sy.nonparticipant_policy::VARCHAR AS policy,
+       o.owner_id,
+       coalesce((
+           SELECT sum(t.fte) FROM teacher_fte t
+           WHERE t.owner_id = o.owner_id AND t.year = sy.year
+             AND list_contains(sy.levels_in_scope, t.school_level)
+             AND list_contains(sy.owner_types_in_scope, o.owner_type)
+       ), 0) AS fte,
+       m.forum_id IS NOT NULL AS takes_part
+FROM scheme_year sy
+JOIN school_owner o ON o.region_id = sy.region_id
+ AND sy.year BETWEEN o.active_from AND coalesce(o.active_to, 9999)
+LEFT JOIN forum_member m ON m.owner_id = o.owner_id AND m.year = sy.year
+WHERE {year}
+ORDER BY sy.year, sy.region_id, o.owner_id
+"""
+
+
+def entitlement_frame(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """Every active owner of every scheme year in the filter, with its FTE in
+    the year's scope and its entitlement. Ignores the owner filters on
+    purpose: the frame is shared among all owners in scope."""
+    base = snap.df(_OWNER_YEARS.format(year=year_condition(f, "sy.year")), f.sql_params())
+    rows = []
+    for (year, region), group in base.groupby(["year", "region_id"], sort=True):
+        frame_nok = int(group["frame_nok"].iloc[0])
+        policy = group["policy"].iloc[0]
+        owners = [
+            OwnerFte(r.owner_id, r.fte, bool(r.takes_part)) for r in group.itertuples(index=False)
+        ]
+        for e in entitlements(frame_nok, owners, policy):
+            rows.append(
+                (year, region, e.owner_id, e.fte, e.takes_part, e.entitlement_nok, e.withheld_nok)
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "year",
+            "region_id",
+            "owner_id",
+            "fte",
+            "takes_part",
+            "entitlement_nok",
+            "withheld_nok",
+        ],
+    ).astype({"year": "int64", "entitlement_nok": "int64", "withheld_nok": "int64"})
+
+
+_DISTRIBUTION = """
+WITH awarded AS (
+    SELECT year, recipient_owner_id AS owner_id, sum(amount_nok) AS awarded_nok
+    FROM award WHERE recipient_owner_id IS NOT NULL AND coalesce(decision_date <= $as_of, TRUE)
+    GROUP BY ALL
+), paid AS (
+    SELECT a.year, a.recipient_owner_id AS owner_id, sum(p.amount_nok) AS paid_nok
+    FROM payment p JOIN award a USING (award_id)
+    WHERE a.recipient_owner_id IS NOT NULL AND p.paid_date <= $as_of
+    GROUP BY ALL
+)
+SELECT e.year, o.owner_id, o.name AS owner_name, o.owner_type::VARCHAR AS owner_type,
+       o.knr AS municipality_number, mu.name AS municipality_name,
+       m.forum_id, fo.name AS forum_name, e.takes_part,
+       CAST(e.fte AS DECIMAL(9, 1)) AS teacher_fte,
+       e.entitlement_nok, e.withheld_nok,
+       coalesce(a.awarded_nok, 0)::BIGINT AS awarded_nok,
+       (coalesce(a.awarded_nok, 0) - e.entitlement_nok)::BIGINT AS deviation_nok,
+       CASE WHEN e.entitlement_nok > 0 THEN round(
+           100.0 * (coalesce(a.awarded_nok, 0) - e.entitlement_nok) / e.entitlement_nok, 1)
+       END AS deviation_pct,
+       coalesce(p.paid_nok, 0)::BIGINT AS paid_nok,
+       CASE WHEN e.fte > 0 THEN round(e.entitlement_nok / e.fte)::BIGINT END
+           AS entitlement_per_fte_nok,
+       CASE WHEN e.fte > 0 THEN round(coalesce(a.awarded_nok, 0) / e.fte)::BIGINT END
+           AS awarded_per_fte_nok
+FROM entitlement e
+JOIN school_owner o USING (owner_id)
+LEFT JOIN municipality mu ON mu.knr = o.knr
+LEFT JOIN forum_member m ON m.owner_id = e.owner_id AND m.year = e.year
+LEFT JOIN forum fo ON fo.forum_id = m.forum_id
+LEFT JOIN awarded a ON a.owner_id = e.owner_id AND a.year = e.year
+LEFT JOIN paid p ON p.owner_id = e.owner_id AND p.year = e.year
+WHERE (e.fte > 0 OR e.takes_part OR a.awarded_nok IS NOT NULL) AND {owners}
+ORDER BY e.year, m.forum_id NULLS LAST, o.name, o.owner_id
+"""
+
+
+def distribution(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """One row per owner and year: FTE in scope, entitlement, awarded, paid."""
+    f = resolve(snap, f)
+    snap.register("entitlement", entitlement_frame(snap, f))
+    sql = _DISTRIBUTION.format(owners=owner_condition(f, "o", year="e.year"))
+    return snap.df(sql, f.sql_params())
+
+
+# --- Awards with their confirmed use ----------------------------------------
+
+# A recipient confirms use once per year, not per award: split its confirmed
+# and repaid amounts over its awards of the year by largest remainder, so that
+# forum figures add up to the krone.
+_AWARD_FIGURES = """
+WITH a AS (
+    SELECT a.*, coalesce(a.recipient_owner_id, a.recipient_institution_id) AS recipient,
+           sum(a.amount_nok::HUGEINT) OVER (PARTITION BY a.year, recipient) AS recipient_total
+    FROM award a WHERE coalesce(a.decision_date <= $as_of, TRUE)
+), c AS (
+    SELECT year, coalesce(recipient_owner_id, recipient_institution_id) AS recipient,
+           amount_used_nok, amount_repaid_nok
+    FROM confirmation WHERE received_date <= $as_of
+), split AS (
+    SELECT a.award_id,
+           c.amount_used_nok * a.amount_nok AS used_x,
+           c.amount_repaid_nok * a.amount_nok AS repaid_x,
+           a.recipient_total, a.year, a.recipient, c.amount_used_nok, c.amount_repaid_nok
+    FROM a JOIN c ON c.year = a.year AND c.recipient = a.recipient
+), ranked AS (
+    SELECT award_id,
+           used_x // recipient_total AS used_floor,
+           repaid_x // recipient_total AS repaid_floor,
+           amount_used_nok - sum(used_x // recipient_total)
+               OVER (PARTITION BY year, recipient) AS used_left,
+           amount_repaid_nok - sum(repaid_x // recipient_total)
+               OVER (PARTITION BY year, recipient) AS repaid_left,
+           row_number() OVER (PARTITION BY year, recipient
+                              ORDER BY used_x % recipient_total DESC, award_id) AS used_rank,
+           row_number() OVER (PARTITION BY year, recipient
+                              ORDER BY repaid_x % recipient_total DESC, award_id) AS repaid_rank
+    FROM split
+), confirmed AS (
+    SELECT award_id,
+           (used_floor + CASE WHEN used_rank <= used_left THEN 1 ELSE 0 END)::BIGINT AS used,
+           (repaid_floor + CASE WHEN repaid_rank <= repaid_left THEN 1 ELSE 0 END)::BIGINT AS repaid
+    FROM ranked
+), paid AS (
+    SELECT award_id, sum(amount_nok)::BIGINT AS paid, min(paid_date) AS first_paid
+    FROM payment WHERE paid_date <= $as_of GROUP BY award_id
+)
+SELECT a.award_id, a.year, a.forum_id, a.recipient_owner_id, a.recipient_institution_id,
+       a.amount_nok, a.decision_date, coalesce(p.paid, 0) AS paid_nok, p.first_paid,
+       coalesce(c.used, 0) AS confirmed_used_nok, coalesce(c.repaid, 0) AS repaid_nok
+FROM a LEFT JOIN paid p USING (award_id) LEFT JOIN confirmed c USING (award_id)
+"""
+
+
+_FORUMS = """
+WITH af AS ({awards}),
+members AS (
+    SELECT m.year, m.forum_id, o.owner_id FROM forum_member m JOIN school_owner o USING (owner_id)
+), chosen AS (  -- forums with at least one member owner that the owner filters select
+    SELECT DISTINCT m.year, m.forum_id FROM forum_member m JOIN school_owner o USING (owner_id)
+    WHERE {owners}
+), spent AS (
+    SELECT p.forum_id, year(p.start_date) AS year, sum(s.spent_to_date_nok) AS spent_nok
+    FROM project p JOIN (
+        SELECT * FROM status_report WHERE report_date <= $as_of
+        QUALIFY row_number() OVER (PARTITION BY project_id ORDER BY report_date DESC) = 1
+    ) s USING (project_id)
+    GROUP BY ALL
+), cofin AS (
+    SELECT mb.year, mb.forum_id,
+           sum(c.amount_nok) FILTER (WHERE c.kind = 'cash') AS cash,
+           sum(c.amount_nok) FILTER (WHERE c.kind = 'in_kind') AS in_kind
+    FROM cofinancing c JOIN members mb ON mb.owner_id = c.owner_id AND mb.year = c.year
+    GROUP BY ALL
+), ent AS (
+    SELECT mb.year, mb.forum_id, count(*) AS owners, sum(e.fte) AS fte,
+           sum(e.entitlement_nok) AS entitlement_nok
+    FROM members mb JOIN entitlement e ON e.owner_id = mb.owner_id AND e.year = mb.year
+    GROUP BY ALL
+), aw AS (
+    SELECT year, forum_id,
+           sum(amount_nok) AS awarded,
+           sum(amount_nok) FILTER (WHERE recipient_institution_id IS NOT NULL) AS inst,
+           sum(amount_nok) FILTER (WHERE recipient_owner_id IS NOT NULL) AS own,
+           sum(paid_nok) AS paid, sum(confirmed_used_nok) AS used, sum(repaid_nok) AS repaid
+    FROM af GROUP BY ALL
+)
+SELECT fy.year, fy.forum_id, fo.name AS forum_name,
+       coalesce(ent.owners, 0)::BIGINT AS owners,
+       CAST(coalesce(ent.fte, 0) AS DECIMAL(9, 1)) AS teacher_fte,
+       coalesce(ent.entitlement_nok, 0)::BIGINT AS entitlement_nok,
+       coalesce(aw.awarded, 0)::BIGINT AS awarded_nok,
+       (coalesce(aw.awarded, 0) - coalesce(ent.entitlement_nok, 0))::BIGINT AS deviation_nok,
+       CASE WHEN ent.entitlement_nok > 0 THEN round(
+           100.0 * (coalesce(aw.awarded, 0) - ent.entitlement_nok) / ent.entitlement_nok, 1)
+       END AS deviation_pct,
+       coalesce(aw.inst, 0)::BIGINT AS institution_awarded_nok,
+       coalesce(aw.own, 0)::BIGINT AS owner_awarded_nok,
+       fy.institution_share AS institution_share_agreed,
+       CASE WHEN aw.awarded > 0 THEN round(coalesce(aw.inst, 0) / aw.awarded, 4) END
+           AS institution_share_actual,
+       coalesce(aw.paid, 0)::BIGINT AS paid_nok,
+       coalesce(spent.spent_nok, 0)::BIGINT AS spent_nok,
+       coalesce(aw.used, 0)::BIGINT AS confirmed_used_nok,
+       coalesce(aw.repaid, 0)::BIGINT AS repaid_nok,
+       round(sy.cofinancing_rate * coalesce(aw.awarded, 0))::BIGINT AS cofinancing_required_nok,
+       (coalesce(cofin.cash, 0) + coalesce(cofin.in_kind, 0))::BIGINT AS cofinancing_committed_nok,
+       coalesce(cofin.cash, 0)::BIGINT AS cofinancing_cash_nok,
+       coalesce(cofin.in_kind, 0)::BIGINT AS cofinancing_in_kind_nok
+FROM forum_year fy
+JOIN forum fo USING (forum_id)
+JOIN scheme_year sy ON sy.year = fy.year AND sy.region_id = fo.region_id
+LEFT JOIN ent ON ent.year = fy.year AND ent.forum_id = fy.forum_id
+LEFT JOIN aw ON aw.year = fy.year AND aw.forum_id = fy.forum_id
+LEFT JOIN spent ON spent.year = fy.year AND spent.forum_id = fy.forum_id
+LEFT JOIN cofin ON cofin.year = fy.year AND cofin.forum_id = fy.forum_id
+WHERE {where}
+ORDER BY fy.year, fo.name
+"""
+
+
+def forums(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """One row per forum and year: its members' FTE and entitlement, what was
+    awarded (to institutions and owners), paid, spent and confirmed, and its
+    co-financing. Owner filters choose forums; a forum's figures stay whole."""
+    f = resolve(snap, f)
+    snap.register("entitlement", entitlement_frame(snap, f))
+    where = combine(
+        year_condition(f, "fy.year"),
+        forum_condition(f, "fy.forum_id"),
+        "(fy.year, fy.forum_id) IN (SELECT year, forum_id FROM chosen)"
+        if f.has_owner_filter
+        else "TRUE",
+    )
+    sql = _FORUMS.format(
+        awards=_AWARD_FIGURES, owners=owner_condition(f, "o", year="m.year"), where=where
+    )
+    return snap.df(sql, f.sql_params())
+
+
+# --- Projects --------------------------------------------------------------------
+
+_PROJECTS = """
+WITH latest AS (
+    SELECT * FROM status_report WHERE report_date <= $as_of
+    QUALIFY row_number() OVER (PARTITION BY project_id ORDER BY report_date DESC) = 1
+)
+SELECT p.project_id, p.title, p.forum_id, fo.name AS forum_name,
+       p.lead_owner_id, o.name AS lead_owner_name, p.institution_id, i.name AS institution_name,
+       p.development_area, p.sector_goal::VARCHAR AS sector_goal, p.school_based,
+       p.start_date, p.planned_end, p.budget_nok,
+       CASE WHEN s.status IS NOT NULL THEN s.status::VARCHAR ELSE 'planned' END AS status,
+       s.report_date AS last_report_date,
+       coalesce(s.spent_to_date_nok, 0) AS spent_to_date_nok,
+       CASE WHEN p.budget_nok > 0
+            THEN round(coalesce(s.spent_to_date_nok, 0) / p.budget_nok, 4) END AS spent_share,
+       s.participants,
+       date_diff('day', coalesce(s.report_date, p.start_date), $as_of::DATE) AS days_since_report,
+       (SELECT sy.stale_after_days FROM scheme_year sy
+         WHERE sy.region_id = fo.region_id AND sy.year <= year($as_of::DATE)
+         ORDER BY sy.year DESC LIMIT 1) AS stale_after_days
+FROM project p
+JOIN forum fo USING (forum_id)
+JOIN school_owner o ON o.owner_id = p.lead_owner_id
+LEFT JOIN institution i ON i.institution_id = p.institution_id
+LEFT JOIN latest s USING (project_id)
+WHERE {where}
+ORDER BY p.start_date, p.project_id
+"""
+
+
+def _project_where(f: Filters) -> str:
+    """Projects by start year, forum, and the lead owner's municipality and type."""
+    return combine(
+        year_condition(f, "year(p.start_date)"),
+        forum_condition(f, "p.forum_id"),
+        owner_condition(_without_forum(f), "o"),
+    )
+
+
+def projects(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """Every project with its latest status as of the date, spending against
+    budget and whether its status is stale. The year filter is the year a
+    project started; owner filters apply to the lead owner."""
+    f = resolve(snap, f)
+    frame = snap.df(_PROJECTS.format(where=_project_where(f)), f.sql_params())
+    running = frame["status"].isin(["planned", "started", "ongoing", "delayed"]) & (
+        frame["start_date"] <= f.as_of
+    )
+    frame["stale"] = running & (frame["days_since_report"] > frame["stale_after_days"])
+    return frame
+
+
+_STATUS_HISTORY = """
+SELECT s.project_id, p.title, p.forum_id, p.lead_owner_id, s.report_date,
+       s.status::VARCHAR AS status, s.spent_to_date_nok, s.participants, s.note
+FROM status_report s
+JOIN project p USING (project_id)
+JOIN school_owner o ON o.owner_id = p.lead_owner_id
+WHERE s.report_date <= $as_of AND {where}
+ORDER BY s.project_id, s.report_date
+"""
+
+
+def status_history_sql(f: Filters) -> str:
+    """The statement behind ``status-history``, for streaming exports."""
+    return _STATUS_HISTORY.format(where=_project_where(f))
+
+
+def status_history(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    f = resolve(snap, f)
+    return snap.df(status_history_sql(f), f.sql_params())
+
+
+_STATUS_BY_MONTH = """
+WITH months AS (
+    SELECT last_day(m::DATE) AS month_end
+    FROM range(date_trunc('month', (SELECT min(start_date) FROM project p WHERE {where})),
+               $as_of::DATE + INTERVAL 1 DAY, INTERVAL 1 MONTH) t(m)
+), chosen AS (
+    SELECT p.project_id, p.start_date FROM project p
+    JOIN school_owner o ON o.owner_id = p.lead_owner_id WHERE {where}
+), at_month AS (
+    SELECT m.month_end, c.project_id,
+           (SELECT s.status::VARCHAR FROM status_report s
+             WHERE s.project_id = c.project_id AND s.report_date <= least(m.month_end, $as_of::DATE)
+             ORDER BY s.report_date DESC LIMIT 1) AS status
+    FROM months m JOIN chosen c ON c.start_date <= m.month_end
+)
+SELECT strftime(month_end, '%Y-%m') AS month, coalesce(status, 'planned') AS status,
+       count(*) AS projects
+FROM at_month GROUP BY ALL ORDER BY month, status
+"""
+
+
+def status_by_month(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """How many projects stood in each status at the end of each month."""
+    f = resolve(snap, f)
+    where = _project_where(f)
+    return snap.df(_STATUS_BY_MONTH.format(where=where), f.sql_params())
+
+
+# --- Funding over time -----------------------------------------------------------
+
+_FUNDING = """
+WITH af AS ({awards}),
+chosen AS (
+    SELECT af.* FROM af LEFT JOIN school_owner o ON o.owner_id = af.recipient_owner_id
+    WHERE {awards_where}
+), events AS (
+    SELECT coalesce(decision_date, first_paid, make_date(year, 12, 31)) AS day,
+           amount_nok AS awarded, 0 AS paid, 0 AS spent, 0 AS confirmed FROM chosen
+    UNION ALL
+    SELECT p.paid_date, 0, p.amount_nok, 0, 0 FROM payment p JOIN chosen c USING (award_id)
+    WHERE p.paid_date <= $as_of
+    UNION ALL
+    SELECT c.received_date, 0, 0, 0, sum(ch.confirmed_used_nok)
+    FROM confirmation c JOIN chosen ch ON ch.year = c.year
+     AND ch.recipient_owner_id IS NOT DISTINCT FROM c.recipient_owner_id
+     AND ch.recipient_institution_id IS NOT DISTINCT FROM c.recipient_institution_id
+    WHERE c.received_date <= $as_of GROUP BY c.received_date, c.year,
+          c.recipient_owner_id, c.recipient_institution_id
+    UNION ALL
+    SELECT s.report_date, 0, 0,
+           s.spent_to_date_nok - coalesce(lag(s.spent_to_date_nok)
+               OVER (PARTITION BY s.project_id ORDER BY s.report_date), 0), 0
+    FROM status_report s JOIN project p USING (project_id)
+    JOIN school_owner o ON o.owner_id = p.lead_owner_id
+    WHERE s.report_date <= $as_of AND {projects_where}
+)
+SELECT strftime(day, '%Y-%m') AS month,
+       sum(awarded)::BIGINT AS awarded_nok, sum(paid)::BIGINT AS paid_nok,
+       sum(spent)::BIGINT AS spent_nok, sum(confirmed)::BIGINT AS confirmed_nok,
+       sum(sum(awarded)) OVER w::BIGINT AS awarded_cumulative_nok,
+       sum(sum(paid)) OVER w::BIGINT AS paid_cumulative_nok,
+       sum(sum(spent)) OVER w::BIGINT AS spent_cumulative_nok,
+       sum(sum(confirmed)) OVER w::BIGINT AS confirmed_cumulative_nok
+FROM events WHERE day <= $as_of
+GROUP BY month
+WINDOW w AS (ORDER BY month)
+ORDER BY month
+"""
+
+
+def funding_over_time(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """Per month: awarded (by decision date), paid, spent (growth of the
+    projects' reported spending) and confirmed use, with running totals.
+
+    The year filter takes the awards of that scheme year, their payments and
+    confirmations, and the projects started that year.
+    """
+    f = resolve(snap, f)
+    awards_where = combine(
+        year_condition(f, "af.year"),
+        forum_condition(f, "af.forum_id"),
+        # Owner filters keep owner awards only; institutions have no municipality.
+        f"(af.recipient_owner_id IS NOT NULL AND {owner_condition(f, 'o', year='af.year')})"
+        if f.municipality or f.owner_type
+        else "TRUE",
+    )
+    sql = _FUNDING.format(
+        awards=_AWARD_FIGURES, awards_where=awards_where, projects_where=_project_where(f)
+    )
+    return snap.df(sql, f.sql_params())
+
+
+# --- Compliance ------------------------------------------------------------------
+
+_RULE_AWARDS = """
+WITH af AS ({awards})
+SELECT af.award_id, af.year, fo.region_id, af.forum_id, fo.name AS forum_name,
+       af.recipient_owner_id, af.recipient_institution_id,
+       coalesce(o.name, i.name) AS recipient_name,
+       o.owner_type::VARCHAR AS owner_type, i.kind::VARCHAR AS institution_kind,
+       af.amount_nok, af.decision_date, af.paid_nok,
+       m.forum_id AS member_forum_id,
+       EXISTS (SELECT 1 FROM needs_report n
+               WHERE n.owner_id = af.recipient_owner_id AND n.year = af.year) AS has_needs_report,
+       fy.agreement_date,
+       e.fte AS fte_in_scope
+FROM af
+JOIN forum fo ON fo.forum_id = af.forum_id
+LEFT JOIN school_owner o ON o.owner_id = af.recipient_owner_id
+LEFT JOIN institution i ON i.institution_id = af.recipient_institution_id
+LEFT JOIN forum_member m ON m.owner_id = af.recipient_owner_id AND m.year = af.year
+LEFT JOIN forum_year fy ON fy.forum_id = af.forum_id AND fy.year = af.year
+LEFT JOIN entitlement e ON e.owner_id = af.recipient_owner_id AND e.year = af.year
+ORDER BY af.year, af.award_id
+"""
+
+_RULE_YEARS = """
+SELECT year, region_id, frame_nok, cofinancing_rate,
+       levels_in_scope::VARCHAR[] AS levels_in_scope,
+       owner_types_in_scope::VARCHAR[] AS owner_types_in_scope,
+       needs_deadline, reporting_deadline, stale_after_days,
+       nonparticipant_policy::VARCHAR AS nonparticipant_policy
+FROM scheme_year ORDER BY year, region_id
+"""
+
+_RULE_OWNERS = """
+SELECT e.year, e.region_id, e.owner_id, o.name AS owner_name, o.owner_type::VARCHAR AS owner_type,
+       e.fte, m.forum_id
+FROM entitlement e JOIN school_owner o USING (owner_id)
+LEFT JOIN forum_member m ON m.owner_id = e.owner_id AND m.year = e.year
+ORDER BY e.year, e.owner_id
+"""
+
+_RULE_NEEDS = """
+SELECT n.report_id, n.year, o.region_id, n.owner_id, o.name AS owner_name, n.forum_id,
+       n.received_date, n.development_area
+FROM needs_report n JOIN school_owner o USING (owner_id)
+WHERE n.received_date <= $as_of
+ORDER BY n.year, n.report_id
+"""
+
+_RULE_COFINANCING = """
+SELECT year, owner_id,
+       coalesce(sum(amount_nok) FILTER (WHERE kind = 'cash'), 0)::BIGINT AS cash,
+       coalesce(sum(amount_nok) FILTER (WHERE kind = 'in_kind'), 0)::BIGINT AS in_kind
+FROM cofinancing GROUP BY ALL ORDER BY ALL
+"""
+
+_RULE_CONFIRMATIONS = """
+SELECT year, coalesce(recipient_owner_id, recipient_institution_id) AS recipient,
+       received_date, amount_used_nok, amount_repaid_nok
+FROM confirmation WHERE received_date <= $as_of ORDER BY ALL
+"""
+
+
+def compliance_inputs(snap: Snapshot, f: Filters) -> rules.Inputs:
+    """Everything the rules read, for all years and owners, as of the date."""
+    f = resolve(snap, f)
+    everything = Filters(as_of=f.as_of)
+    snap.register("entitlement", entitlement_frame(snap, everything))
+    params = everything.sql_params()
+    return rules.Inputs(
+        as_of=f.as_of,
+        years=snap.df(_RULE_YEARS),
+        awards=snap.df(_RULE_AWARDS.format(awards=_AWARD_FIGURES), params),
+        owners_year=snap.df(_RULE_OWNERS),
+        cofinancing=snap.df(_RULE_COFINANCING),
+        needs=snap.df(_RULE_NEEDS, params),
+        confirmations=snap.df(_RULE_CONFIRMATIONS, params),
+        projects=projects(snap, everything),
+    )
+
+
+_COMPLIANCE = """
+SELECT r.year, r.rule_id, r.subject_type, r.subject_id, r.subject_name, r.forum_id, r.owner_id,
+       r.status, r.measured, r.required, r.unit, r.explanation
+FROM rule_rows r LEFT JOIN school_owner o ON o.owner_id = r.owner_id
+WHERE {where}
+ORDER BY r.position
+"""
+
+
+def compliance(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """One row per rule and subject. Owner filters keep the rows about
+    owners they select (and their awards and projects)."""
+    f = resolve(snap, f)
+    frame = rules.evaluate(compliance_inputs(snap, f))
+    snap.register("rule_rows", frame.assign(position=range(len(frame))))
+    where = combine(
+        year_condition(f, "r.year"),
+        forum_condition(f, "r.forum_id"),
+        f"(r.owner_id IS NOT NULL AND {owner_condition(_without_forum(f), 'o')})"
+        if f.municipality or f.owner_type
+        else "TRUE",
+    )
+    return snap.df(_COMPLIANCE.format(where=where), f.sql_params())
+
+
+def _without_forum(f: Filters) -> Filters:
+    return Filters(municipality=f.municipality, owner_type=f.owner_type)
