@@ -30,6 +30,11 @@ def snap(demo_folder: Path):
 
 
 @pytest.fixture(scope="module")
+def compliance_rows(snap) -> pd.DataFrame:
+    return views.compliance(snap, Filters())
+
+
+@pytest.fixture(scope="module")
 def frames(snap) -> pd.DataFrame:
     return snap.df(
         "SELECT year, frame_nok, nonparticipant_policy::VARCHAR AS policy "
@@ -180,8 +185,10 @@ PLANTED = [
     PLANTED,
     ids=[f"{p[0]}-{p[2]}" for p in PLANTED],
 )
-def test_planted_breach_is_found(snap, rule, year, subject, status, measured, required, words):
-    result = views.compliance(snap, Filters())
+def test_planted_breach_is_found(
+    compliance_rows, rule, year, subject, status, measured, required, words
+):
+    result = compliance_rows
     rows = result[
         (result["rule_id"] == rule) & (result["subject_id"] == subject) & (result["year"] == year)
     ]
@@ -197,8 +204,8 @@ def test_planted_breach_is_found(snap, rule, year, subject, status, measured, re
         assert word in explanation
 
 
-def test_only_the_planted_breaches_are_breaches(snap) -> None:
-    result = views.compliance(snap, Filters())
+def test_only_the_planted_breaches_are_breaches(compliance_rows) -> None:
+    result = compliance_rows
     breaches = result[result["status"] == "breach"]
     found = sorted(zip(breaches["rule_id"], breaches["subject_id"], strict=True))
     expected = sorted((p[0], p[2]) for p in PLANTED if p[3] == "breach")
