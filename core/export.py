@@ -50,6 +50,10 @@ VIEWS: dict[str, View] = {
             views.funding_over_time,
             "awarded, paid, spent, confirmed per month",
         ),
+        View("municipalities", views.municipalities, "the distribution per municipality"),
+        View("compliance-summary", views.compliance_summary, "statuses per forum and rule"),
+        View("spending-over-time", views.spending_over_time, "spent and budget per forum, month"),
+        View("scheme-years", views.scheme_years, "the scheme's parameters per year"),
     ]
 }
 

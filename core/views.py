@@ -558,3 +558,145 @@ def compliance(snap: Snapshot, f: Filters) -> pd.DataFrame:
 
 def _without_forum(f: Filters) -> Filters:
     return Filters(municipality=f.municipality, owner_type=f.owner_type)
+
+
+# --- Views for the dashboard's other charts ---------------------------------------
+
+_MUNICIPALITIES = """
+WITH RECURSIVE forward(knr, map_knr) AS (
+    -- Each number to its successors until a number valid in the map's year.
+    SELECT knr, knr FROM municipality
+    UNION
+    SELECT f.knr, s.successor_knr FROM forward f
+    JOIN municipality_successor s ON s.knr = f.map_knr AND s.year <= $map_year
+), map_number AS (
+    SELECT f.knr, f.map_knr FROM forward f JOIN municipality m ON m.knr = f.map_knr
+    WHERE $map_year BETWEEN m.valid_from AND coalesce(m.valid_to, 9999)
+), backward AS (
+    -- 2024 numbers back to their 2020 predecessor.
+    SELECT s.successor_knr AS knr, s.knr AS map_knr FROM municipality_successor s
+    JOIN municipality m ON m.knr = s.knr
+    WHERE $map_year BETWEEN m.valid_from AND coalesce(m.valid_to, 9999)
+), mapped AS (
+    SELECT * FROM map_number UNION SELECT * FROM backward
+)
+SELECT d.year, mp.map_knr AS map_municipality_number, m.name AS map_municipality_name,
+       count(*) AS owners,
+       CAST(sum(d.teacher_fte) AS DECIMAL(9, 1)) AS teacher_fte,
+       sum(d.entitlement_nok)::BIGINT AS entitlement_nok,
+       sum(d.awarded_nok)::BIGINT AS awarded_nok,
+       sum(d.paid_nok)::BIGINT AS paid_nok,
+       CASE WHEN sum(d.teacher_fte) > 0
+            THEN round(sum(d.entitlement_nok) / sum(d.teacher_fte))::BIGINT END
+           AS entitlement_per_fte_nok,
+       CASE WHEN sum(d.teacher_fte) > 0
+            THEN round(sum(d.awarded_nok) / sum(d.teacher_fte))::BIGINT END
+           AS awarded_per_fte_nok
+FROM dist d
+JOIN mapped mp ON mp.knr = d.municipality_number
+JOIN municipality m ON m.knr = mp.map_knr
+GROUP BY ALL
+ORDER BY d.year, mp.map_knr
+"""
+
+MAP_YEAR = 2020  # the year of the boundaries in data/geo/
+
+
+def municipalities(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """The owners of the distribution summed per municipality as drawn on the
+    map (2020 boundaries): 2018 numbers through their 2020 successors, 2024
+    numbers through their 2020 predecessors. Owners abroad and county
+    authorities have no municipality and are left out."""
+    f = resolve(snap, f)
+    snap.register("dist", distribution(snap, f))
+    return snap.df(_MUNICIPALITIES, {"map_year": MAP_YEAR})
+
+
+def compliance_summary(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """Per forum and rule: how many subjects are in each status."""
+    rows = compliance(snap, f)
+    snap.register("rule_rows_filtered", rows)
+    return snap.df(
+        """
+        SELECT r.year, r.forum_id, fo.name AS forum_name, r.rule_id,
+               count(*) FILTER (WHERE status = 'breach') AS breach,
+               count(*) FILTER (WHERE status = 'warning') AS warning,
+               count(*) FILTER (WHERE status = 'ok') AS ok,
+               count(*) FILTER (WHERE status = 'not_applicable') AS not_applicable
+        FROM rule_rows_filtered r LEFT JOIN forum fo USING (forum_id)
+        GROUP BY r.year, r.forum_id, fo.name, r.rule_id
+        ORDER BY r.year, fo.name NULLS LAST, CAST(substr(r.rule_id, 2) AS INTEGER)
+        """
+    )
+
+
+_SPENDING = """
+WITH chosen AS (
+    SELECT p.* FROM project p JOIN school_owner o ON o.owner_id = p.lead_owner_id WHERE {where}
+), months AS (
+    SELECT last_day(m::DATE) AS month_end
+    FROM range(date_trunc('month', (SELECT min(start_date) FROM chosen)),
+               $as_of::DATE + INTERVAL 1 DAY, INTERVAL 1 MONTH) t(m)
+), at_month AS (
+    SELECT m.month_end, c.forum_id, c.project_id, c.budget_nok,
+           (SELECT s.spent_to_date_nok FROM status_report s
+             WHERE s.project_id = c.project_id AND s.report_date <= least(m.month_end, $as_of::DATE)
+             ORDER BY s.report_date DESC LIMIT 1) AS spent
+    FROM months m JOIN chosen c ON c.start_date <= m.month_end
+)
+SELECT strftime(a.month_end, '%Y-%m') AS month, a.forum_id, fo.name AS forum_name,
+       count(*) AS projects,
+       sum(coalesce(a.spent, 0))::BIGINT AS spent_to_date_nok,
+       sum(a.budget_nok)::BIGINT AS budget_nok
+FROM at_month a JOIN forum fo USING (forum_id)
+GROUP BY ALL ORDER BY month, fo.name
+"""
+
+
+def spending_over_time(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """Per month and forum: the projects' reported spending to date against
+    their budgets (projects that have started by the month)."""
+    f = resolve(snap, f)
+    return snap.df(_SPENDING.format(where=_project_where(f)), f.sql_params())
+
+
+def scheme_years(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """The scheme's parameters per year: frame, rate, scope, deadlines."""
+    return snap.df(
+        """
+        SELECT sy.year, sy.region_id, r.short_name AS region_name, sy.frame_nok,
+               sy.cofinancing_rate,
+               array_to_string(sy.levels_in_scope::VARCHAR[], '+') AS levels_in_scope,
+               array_to_string(sy.owner_types_in_scope::VARCHAR[], '+') AS owner_types_in_scope,
+               sy.needs_deadline, sy.reporting_deadline, sy.stale_after_days,
+               sy.nonparticipant_policy::VARCHAR AS nonparticipant_policy
+        FROM scheme_year sy JOIN region r USING (region_id)
+        WHERE {year}
+        ORDER BY sy.year, sy.region_id
+        """.format(year=year_condition(f, "sy.year")),
+        f.sql_params(),
+    )
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    years: list[int]
+    forums: list[tuple[str, str]]  # id, name
+    municipalities: list[tuple[str, str, int, int | None]]  # knr, name, from, to
+    owner_types: list[str]
+
+
+def filter_options(snap: Snapshot) -> FilterOptions:
+    """The values the filter bar offers, from the data."""
+    return FilterOptions(
+        years=[r[0] for r in snap.rows("SELECT DISTINCT year FROM scheme_year ORDER BY 1")],
+        forums=snap.rows("SELECT forum_id, name FROM forum ORDER BY name"),
+        municipalities=snap.rows(
+            "SELECT m.knr, m.name, m.valid_from, m.valid_to FROM municipality m "
+            "WHERE m.knr IN (SELECT knr FROM school_owner WHERE knr IS NOT NULL) "
+            "   OR m.valid_from >= (SELECT min(year) FROM scheme_year) "
+            "   OR m.knr IN (SELECT successor_knr FROM municipality_successor) "
+            "ORDER BY m.name, m.valid_from"
+        ),
+        owner_types=["municipality", "county_authority", "private"],
+    )
