@@ -125,6 +125,10 @@ def _params(inputs: Inputs, year: int, region_id: str) -> pd.Series:
     return match.iloc[0]
 
 
+def _days(count: int) -> str:
+    return f"{count} dag" if count == 1 else f"{count} dager"
+
+
 def _is_null(value: Any) -> bool:
     return value is None or bool(pd.isna(value))
 
@@ -387,7 +391,7 @@ def r5_needs_deadline(inputs: Inputs) -> list[dict[str, Any]]:
             text = (
                 f"Behovsmeldingen fra {n.owner_name} ({n.report_id}) kom "
                 f"{fmt.date(n.received_date)}, "
-                f"{late} {'dag' if late == 1 else 'dager'} etter fristen {fmt.date(deadline)}"
+                f"{_days(late)} etter fristen {fmt.date(deadline)}"
             )
         else:
             status = OK
@@ -447,7 +451,7 @@ def r6_use_confirmed(inputs: Inputs) -> list[dict[str, Any]]:
                 status = BREACH
                 text = (
                     f"{r.name} bekreftet bruken av midlene for {r.year} {fmt.date(received)}, "
-                    f"{late} dager etter fristen {fmt.date(deadline)}"
+                    f"{_days(late)} etter fristen {fmt.date(deadline)}"
                 )
             elif accounted < r.paid:
                 status = WARNING
@@ -508,12 +512,12 @@ def r7_status_updates(inputs: Inputs) -> list[dict[str, Any]]:
         if days > limit:
             status = BREACH
             text = (
-                f"Prosjektet «{p.title}» har ikke rapportert status på {days} dager "
+                f"Prosjektet «{p.title}» har ikke rapportert status på {_days(days)} "
                 f"(siden {since}); grensen er {limit} dager"
             )
         else:
             status = OK
-            text = f"Prosjektet «{p.title}» rapporterte status for {days} dager siden"
+            text = f"Prosjektet «{p.title}» rapporterte status for {_days(days)} siden"
         rows.append(
             _row(
                 year,

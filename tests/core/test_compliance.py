@@ -873,11 +873,6 @@ def test_r6_unaccounted_funds_are_a_warning() -> None:
     assert only(repaid, subject_id=SKI)["status"] == "ok"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="r6_use_confirmed always writes 'dager': a confirmation one day late reads "
-    "'1 dager etter fristen'; r5_needs_deadline writes '1 dag' for one day",
-)
 def test_r6_one_day_late_says_dag() -> None:
     rows = c.r6_use_confirmed(
         make_inputs(
@@ -942,11 +937,6 @@ def test_r7_a_project_starting_on_the_date_is_judged() -> None:
     assert [(r["subject_id"], r["status"], r["measured"]) for r in rows] == [("P-today", "ok", "0")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="r7_status_updates always writes 'dager': a report one day old reads "
-    "'for 1 dager siden'; r5_needs_deadline writes '1 dag' for one day",
-)
 def test_r7_reported_one_day_ago_says_dag() -> None:
     rows = c.r7_status_updates(
         make_inputs(projects=[project("P1", last_report=AS_OF - dt.timedelta(days=1))])
