@@ -82,7 +82,7 @@ def cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _python_rows(frame: pd.DataFrame) -> Iterator[list[Any]]:
+def python_rows(frame: pd.DataFrame) -> Iterator[list[Any]]:
     """Rows as Python values: nullable integer and boolean columns give
     ints and bools, never floats."""
     columns = [frame[c].astype(object).where(frame[c].notna(), None) for c in frame.columns]
@@ -96,7 +96,7 @@ def write_csv(frame: pd.DataFrame, out: BinaryIO) -> int:
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(frame.columns)
     count = 0
-    for row in _python_rows(frame):
+    for row in python_rows(frame):
         writer.writerow([cell(v) for v in row])
         count += 1
     text.flush()
@@ -115,6 +115,24 @@ def export(snap: Snapshot, view: str, f: Filters, out: BinaryIO) -> int:
     return write_csv(VIEWS[view].build(snap, f), out)
 
 
+def file_name(view: str, f: Filters, version_id: int) -> str:
+    """dekomp_fordeling_2018_forum-follo_v12.csv: the view, the filters and
+    the data version, so a file says what it holds."""
+    parts = ["dekomp", view]
+    if f.year is not None:
+        parts.append(str(f.year))
+    for key, value in (
+        ("forum", f.forum),
+        ("kommune", f.municipality),
+        ("eiertype", f.owner_type),
+        ("dato", f.as_of.isoformat() if f.as_of else None),
+    ):
+        if value is not None:
+            parts.append(f"{key}-{value}")
+    parts.append(f"v{version_id}")
+    return "_".join(parts) + ".csv"
+
+
 def rows_of(frame: pd.DataFrame) -> Iterable[list[str]]:
     """The cells of a frame as the export writes them, for tests and totals."""
-    return ([cell(v) for v in row] for row in _python_rows(frame))
+    return ([cell(v) for v in row] for row in python_rows(frame))

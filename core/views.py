@@ -700,3 +700,38 @@ def filter_options(snap: Snapshot) -> FilterOptions:
         ),
         owner_types=["municipality", "county_authority", "private"],
     )
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """The overview's figures, each the sum of a view the page offers as CSV."""
+
+    frame_nok: int  # scheme-years
+    entitlement_nok: int  # forums
+    awarded_nok: int  # forums
+    paid_nok: int  # forums
+    cofinancing_committed_nok: int  # forums
+    cofinancing_required_nok: int  # forums
+    owners_taking_part: int  # distribution: owner-years that take part
+    projects_by_status: dict[str, int]  # projects
+    breaches_by_rule: dict[str, int]  # compliance
+
+
+def key_figures(snap: Snapshot, f: Filters) -> KeyFigures:
+    years = scheme_years(snap, f)
+    forum_rows = forums(snap, f)
+    dist = distribution(snap, f)
+    project_rows = projects(snap, f)
+    rule_rows = compliance(snap, f)
+    breaches = rule_rows[rule_rows["status"] == "breach"]["rule_id"].value_counts()
+    return KeyFigures(
+        frame_nok=int(years["frame_nok"].sum()),
+        entitlement_nok=int(forum_rows["entitlement_nok"].sum()),
+        awarded_nok=int(forum_rows["awarded_nok"].sum()),
+        paid_nok=int(forum_rows["paid_nok"].sum()),
+        cofinancing_committed_nok=int(forum_rows["cofinancing_committed_nok"].sum()),
+        cofinancing_required_nok=int(forum_rows["cofinancing_required_nok"].sum()),
+        owners_taking_part=int(dist["takes_part"].sum()),
+        projects_by_status={k: int(v) for k, v in project_rows["status"].value_counts().items()},
+        breaches_by_rule={k: int(v) for k, v in breaches.items()},
+    )

@@ -1,36 +1,332 @@
-"""The shell around every page: navbar built from the page registry, the
-demo-data notice, and the page container."""
+"""The shell around every page: navbar from the page registry, the filter
+bar, the language switch, the page container and the footer; and the
+callbacks that keep the filters, the URL and the language in step.
+
+Flow: the URL sets the controls on load (and on back/forward); the controls
+set the state store; the store rewrites the URL in place (clientside, no
+reload) and every page, chart, table and download reads the store.
+"""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
+
+from core import export
+from core.filters import FilterError, Filters
+from dashboard import ids
+from dashboard.components import text
+from dashboard.i18n import LANGUAGES, translator, valid
+from dashboard.state import LANG_KEY, query_of, read_state
 
 
-def navbar() -> dbc.Navbar:
-    links = [
-        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+def _nav_links() -> list[dbc.NavItem]:
+    return [
+        dbc.NavItem(
+            dbc.NavLink(
+                translator("nb")(f"nav.{page['module'].split('.')[-1]}"),
+                href=page["relative_path"],
+                active="exact",
+                id={"type": ids.NAV_LINK, "page": page["module"].split(".")[-1]},
+            )
+        )
         for page in dash.page_registry.values()
     ]
-    return dbc.Navbar(
-        dbc.Container(
-            [
-                dbc.NavbarBrand("Dekomp monitor", href="/"),
-                dbc.Nav(links, navbar=True),
-            ]
+
+
+def _control(name: str, control: object, md: int = 2) -> dbc.Col:
+    label_key = f"filter.{name}"
+    return dbc.Col(
+        [
+            html.Label(
+                translator("nb")(label_key),
+                htmlFor=f"filter-{name.replace('_', '-')}",
+                id={"type": ids.FILTER_LABEL, "name": name},
+                className="form-label small fw-semibold mb-1",
+            ),
+            control,
+        ],
+        xs=12,
+        sm=6,
+        md=md,
+        className="mb-2",
+    )
+
+
+def filter_bar() -> html.Section:
+    tr = translator("nb")
+    return html.Section(
+        dbc.Card(
+            dbc.CardBody(
+                dbc.Row(
+                    [
+                        _control("year", dcc.Dropdown(id=ids.F_YEAR, placeholder=tr("filter.all"))),
+                        _control(
+                            "forum", dcc.Dropdown(id=ids.F_FORUM, placeholder=tr("filter.all")), 3
+                        ),
+                        _control(
+                            "municipality",
+                            dcc.Dropdown(id=ids.F_MUNICIPALITY, placeholder=tr("filter.all")),
+                            3,
+                        ),
+                        _control(
+                            "owner_type",
+                            dcc.Dropdown(id=ids.F_OWNER_TYPE, placeholder=tr("filter.all")),
+                        ),
+                        _control(
+                            "as_of",
+                            dcc.DatePickerSingle(
+                                id=ids.F_AS_OF,
+                                display_format="DD.MM.YYYY",
+                                first_day_of_week=1,
+                                clearable=True,
+                                placeholder=tr("filter.as_of_default"),
+                            ),
+                            2,
+                        ),
+                    ],
+                    className="g-2 align-items-end",
+                ),
+                className="py-2",
+            ),
+            className="mb-3 shadow-sm filter-bar",
         ),
-        color="dark",
-        dark=True,
-        class_name="mb-3",
+        role="search",
+        **{"aria-label": tr("filter.region_label")},
     )
 
 
 def shell() -> html.Div:
+    tr = translator("nb")
     return html.Div(
         [
-            dcc.Location(id="url"),
-            navbar(),
-            dbc.Container(html.Main(dash.page_container, id="main")),
+            dcc.Location(id=ids.URL),
+            dcc.Store(id=ids.STATE),
+            dcc.Store(id=ids.URL_SYNC),
+            html.A(
+                tr("nav.skip"),
+                href="#main",
+                className="visually-hidden-focusable skip-link",
+                id=ids.text("nav.skip"),
+            ),
+            dbc.Navbar(
+                dbc.Container(
+                    [
+                        dbc.NavbarBrand("Dekomp monitor", href="/"),
+                        dbc.Nav(_nav_links(), navbar=True, className="me-auto"),
+                        html.Div(
+                            [
+                                html.Label(
+                                    tr("language.label"),
+                                    htmlFor=ids.LANG,
+                                    className="visually-hidden",
+                                    id=ids.text("language.label"),
+                                ),
+                                dbc.Select(
+                                    id=ids.LANG,
+                                    options=[
+                                        {"label": v, "value": k} for k, v in LANGUAGES.items()
+                                    ],
+                                    value="nb",
+                                    size="sm",
+                                ),
+                            ]
+                        ),
+                    ],
+                    fluid="xl",
+                ),
+                color="dark",
+                dark=True,
+                class_name="mb-3",
+            ),
+            dbc.Container(
+                [
+                    filter_bar(),
+                    html.Div(id=ids.NOTICE),
+                    html.Main(dash.page_container, id="main", tabIndex="-1"),
+                    html.Footer(
+                        [
+                            html.Span(id=ids.DATA_VERSION),
+                            " · ",
+                            text("footer.attribution"),
+                        ],
+                        className="small text-muted border-top pt-2 mt-4 mb-3",
+                    ),
+                ],
+                fluid="xl",
+            ),
         ]
     )
+
+
+# --- URL -> controls ----------------------------------------------------------
+
+ALL_YEARS = "alle"  # ?aar=alle: every year; no aar: the latest year
+
+
+@callback(
+    Output(ids.F_YEAR, "options"),
+    Output(ids.F_FORUM, "options"),
+    Output(ids.F_MUNICIPALITY, "options"),
+    Output(ids.F_OWNER_TYPE, "options"),
+    Output(ids.F_YEAR, "value"),
+    Output(ids.F_FORUM, "value"),
+    Output(ids.F_MUNICIPALITY, "value"),
+    Output(ids.F_OWNER_TYPE, "value"),
+    Output(ids.F_AS_OF, "date"),
+    Output(ids.LANG, "value"),
+    Output(ids.NOTICE, "children"),
+    Input(ids.URL, "search"),
+    Input(ids.LANG, "value"),
+)
+def url_to_controls(search: str | None, lang_value: str | None) -> tuple:
+    """Options and values together, so a value never arrives before its
+    option. A change of language only relabels the options."""
+    from core.views import filter_options
+    from dashboard import store
+
+    params = dict(parse_qsl((search or "").lstrip("?")))
+    from_url = ctx.triggered_id != ids.LANG
+    lang = valid(params.get(LANG_KEY)) if from_url else valid(lang_value)
+    tr = translator(lang)
+    with store().snapshot() as snap:
+        opts = filter_options(snap)
+    options = (
+        [{"label": tr("filter.all_years"), "value": ALL_YEARS}]
+        + [{"label": str(y), "value": y} for y in opts.years],
+        [{"label": name, "value": fid} for fid, name in opts.forums],
+        [
+            {"label": f"{name} ({knr}, {start}–{end or ''})", "value": knr}
+            for knr, name, start, end in opts.municipalities
+        ],
+        [{"label": tr(f"owner_type.{t}"), "value": t} for t in opts.owner_types],
+    )
+    if not from_url:
+        return (*options, *[dash.no_update] * 7)
+    year_param = params.pop("aar", None)
+    notice = None
+    try:
+        f = Filters.from_query(params)
+    except FilterError as err:
+        f = Filters()
+        notice = dbc.Alert(f"{tr('error.bad_url')} {err}", color="warning", dismissable=True)
+    if year_param == ALL_YEARS:
+        year: int | str = ALL_YEARS
+    elif year_param and year_param.isdigit() and int(year_param) in opts.years:
+        year = int(year_param)
+    else:
+        year = opts.years[-1] if opts.years else ALL_YEARS
+    as_of = f.as_of.isoformat() if f.as_of else None
+    return (*options, year, f.forum, f.municipality, f.owner_type, as_of, lang, notice)
+
+
+# --- controls -> state --------------------------------------------------------
+
+
+@callback(
+    Output(ids.STATE, "data"),
+    Input(ids.F_YEAR, "value"),
+    Input(ids.F_FORUM, "value"),
+    Input(ids.F_MUNICIPALITY, "value"),
+    Input(ids.F_OWNER_TYPE, "value"),
+    Input(ids.F_AS_OF, "date"),
+    Input(ids.LANG, "value"),
+)
+def controls_to_state(year, forum, municipality, owner_type, as_of, lang) -> dict:
+    lang = valid(lang)
+    all_years = year in (ALL_YEARS, None)
+    try:
+        f = Filters.parse(
+            year=None if all_years else year,
+            forum=forum,
+            municipality=municipality,
+            owner_type=owner_type,
+            as_of=(as_of or "")[:10] or None,
+        )
+    except FilterError:
+        f = Filters()
+    url_query = query_of(f, lang)
+    if all_years:
+        url_query = f"aar={ALL_YEARS}" + (f"&{url_query}" if url_query else "")
+    return {"query": f.to_query(), "lang": lang, "url_query": url_query}
+
+
+# state -> URL (in place, no reload) and <html lang>
+clientside_callback(
+    """
+    function(state) {
+        if (!state) { return window.dash_clientside.no_update; }
+        const query = state.url_query ? '?' + state.url_query : '';
+        if (window.location.search !== query) {
+            window.history.replaceState(null, '', window.location.pathname + query);
+        }
+        document.documentElement.lang = state.lang || 'nb';
+        return query;
+    }
+    """,
+    Output(ids.URL_SYNC, "data"),
+    Input(ids.STATE, "data"),
+)
+
+
+# --- options, labels and links that follow the data and the language -----------
+
+
+@callback(Output(ids.DATA_VERSION, "children"), Input(ids.STATE, "data"))
+def data_version(state: dict | None) -> str:
+    from dashboard import present, store
+
+    _, lang = read_state(state)
+    with store().snapshot() as snap:
+        version = snap.version
+    return translator(lang)(
+        "footer.version",
+        version=version.version_id,
+        time=present.datetime(version.created_at, lang),
+    )
+
+
+@callback(
+    Output({"type": ids.TEXT, "key": ALL}, "children"),
+    Output({"type": ids.FILTER_LABEL, "name": ALL}, "children"),
+    Output({"type": ids.TAB_LABEL, "key": ALL, "card": ALL}, "label"),
+    Output({"type": ids.NAV_LINK, "page": ALL}, "children"),
+    Output({"type": ids.NAV_LINK, "page": ALL}, "href"),
+    Input(ids.STATE, "data"),
+)
+def follow_language(state: dict | None) -> tuple:
+    _, lang = read_state(state)
+    tr = translator(lang)
+    query = (state or {}).get("url_query", "")
+    pages = {p["module"].split(".")[-1]: p["relative_path"] for p in dash.page_registry.values()}
+    nav_ids = [o["id"]["page"] for o in ctx.outputs_list[3]]
+    return (
+        [tr(o["id"]["key"]) for o in ctx.outputs_list[0]],
+        [tr(f"filter.{o['id']['name']}") for o in ctx.outputs_list[1]],
+        [tr(o["id"]["key"]) for o in ctx.outputs_list[2]],
+        [tr(f"nav.{page}") for page in nav_ids],
+        [pages[page] + (f"?{query}" if query else "") for page in nav_ids],
+    )
+
+
+# --- downloads ----------------------------------------------------------------
+
+
+@callback(
+    Output({"type": ids.DOWNLOAD, "view": dash.MATCH, "card": dash.MATCH}, "data"),
+    Input({"type": ids.DOWNLOAD_BUTTON, "view": dash.MATCH, "card": dash.MATCH}, "n_clicks"),
+    State(ids.STATE, "data"),
+    prevent_initial_call=True,
+)
+def download(n_clicks: int, state: dict | None) -> dict:
+    from dashboard import store
+
+    view = ctx.triggered_id["view"]
+    filters, _ = read_state(state)
+    with store().snapshot() as snap:
+        data = export.csv_bytes(export.VIEWS[view].build(snap, filters))
+        name = export.file_name(view, filters, snap.version.version_id)
+    return dcc.send_bytes(data, name, type="text/csv")

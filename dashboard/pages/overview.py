@@ -1,118 +1,158 @@
-"""Oversikt: for now the shell of the overview page. The user sees which data
-version is served and when it was published, how many rows of each kind it
-holds and the frame per year. The full overview comes with the dashboard step.
-"""
+"""Oversikt: where the year's money went and what needs attention. The user
+sees the key figures (frame, entitlement, awarded, paid, co-financing,
+owners taking part, projects per status, breaches per rule), each with the
+CSV it is the sum of, the data version, funding over time, and links on."""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, callback, dcc, html
 
-from core import fmt
-from core.store import NoDatabase
-from core.summary import COUNTED_TABLES, DataSummary, data_summary
+from core.views import key_figures
+from dashboard import ids, present
+from dashboard.components import Card, card, download_button, kpi, register, text
+from dashboard.i18n import translator
+from dashboard.state import read_state
 
-dash.register_page(__name__, path="/", name="Oversikt", title="Oversikt – Dekomp monitor")
+dash.register_page(__name__, path="/", name="Oversikt", title="Oversikt – Dekomp monitor", order=0)
 
-ID_CONTENT = "overview-content"
+FUNDING = Card("ov-funding", "funding-over-time", "funding_over_time", "chart.funding_over_time")
+register(FUNDING)
+
+KPIS = [
+    ("kpi.frame", "ov-frame"),
+    ("kpi.entitlement", "ov-entitlement"),
+    ("kpi.awarded", "ov-awarded"),
+    ("kpi.paid", "ov-paid"),
+    ("kpi.cofinancing", "ov-cofinancing"),
+    ("kpi.owners", "ov-owners"),
+]
+SOURCES = [
+    ("scheme-years", "ov-src-years"),
+    ("forums", "ov-src-forums"),
+    ("distribution", "ov-src-dist"),
+    ("projects", "ov-src-projects"),
+    ("compliance", "ov-src-compliance"),
+]
 
 
 def layout(**_: object) -> html.Div:
     return html.Div(
         [
-            html.H1("Oversikt", className="h3"),
-            html.Div(id=ID_CONTENT, children=dbc.Spinner()),
+            text("page.overview.title", html.H1, className="h3"),
+            html.Div(id="ov-demo"),
+            dbc.Row([kpi(label, value_id, f"{value_id}-note") for label, value_id in KPIS]),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Card(
+                            dbc.CardBody(
+                                [
+                                    text("kpi.projects", html.H2, className="h6"),
+                                    html.Div(id="ov-projects"),
+                                ]
+                            ),
+                            className="h-100 shadow-sm",
+                        ),
+                        md=6,
+                        className="mb-3",
+                    ),
+                    dbc.Col(
+                        dbc.Card(
+                            dbc.CardBody(
+                                [
+                                    text("kpi.breaches", html.H2, className="h6"),
+                                    html.Div(id="ov-breaches"),
+                                ]
+                            ),
+                            className="h-100 shadow-sm",
+                        ),
+                        md=6,
+                        className="mb-3",
+                    ),
+                ]
+            ),
+            html.Div(
+                [text("overview.sources", html.Span, className="small me-2")]
+                + [download_button(view, card_id, f"download.{view}") for view, card_id in SOURCES],
+                className="mb-4",
+            ),
+            card(FUNDING),
+            html.Nav(html.Ul(id="ov-links", className="list-inline"), **{"aria-label": "sider"}),
         ]
     )
 
 
-@callback(Output(ID_CONTENT, "children"), Input("url", "pathname"))
-def show_summary(_pathname: str) -> list:
+@callback(
+    *[Output(value_id, "children") for _, value_id in KPIS],
+    Output("ov-cofinancing-note", "children"),
+    Output("ov-projects", "children"),
+    Output("ov-breaches", "children"),
+    Output("ov-links", "children"),
+    Output("ov-demo", "children"),
+    Input(ids.STATE, "data"),
+)
+def show(state: dict | None) -> tuple:
+    from core.summary import data_summary
     from dashboard import store
 
-    try:
-        with store().snapshot() as snap:
-            summary = data_summary(snap)
-    except NoDatabase as err:
-        return [dbc.Alert(str(err), color="warning")]
-    return render(summary)
+    filters, lang = read_state(state)
+    with store().snapshot() as snap:
+        k = key_figures(snap, filters)
+        is_demo = data_summary(snap).is_demo
+    return render(k, is_demo, (state or {}).get("url_query", ""), lang)
 
 
-def render(summary: DataSummary) -> list:
-    version = summary.version
-    notice = (
-        [
-            dbc.Alert(
-                "Demodataene er illustrative: de er bygd på offentlige tall "
-                "(lærerårsverk fra Skoleporten, rammen for 2018), og noen tall er anslag. "
-                "Se «data/README.md».",
-                color="info",
-                id="demo-notice",
-            )
-        ]
-        if summary.is_demo
-        else []
+def render(k, is_demo: bool, query: str, lang: str) -> tuple:
+    tr = translator(lang)
+    share = k.cofinancing_committed_nok / k.awarded_nok if k.awarded_nok else 0
+    projects = [
+        dbc.Badge(
+            f"{tr('status.' + s)}: {n}",
+            color="light",
+            text_color="dark",
+            className=f"me-2 mb-1 border project-{s}",
+        )
+        for s, n in sorted(k.projects_by_status.items())
+    ] or [tr("empty.no_data")]
+    breaches = [
+        html.Span(
+            [
+                dbc.Badge(f"{rule} {tr('rule.' + rule)}", className="me-1 status-breach"),
+                f"{n} {tr('status.breach').lower()}",
+            ],
+            className="me-3 d-inline-block mb-1",
+        )
+        for rule, n in sorted(k.breaches_by_rule.items(), key=lambda item: int(item[0][1:]))
+    ] or [html.Span(tr("overview.no_breaches"), className="status-ok px-2 rounded")]
+    suffix = f"?{query}" if query else ""
+    links = [
+        html.Li(dcc.Link(tr(f"nav.{page}"), href=f"{path}{suffix}"), className="list-inline-item")
+        for page, path in (
+            ("distribution", "/fordeling"),
+            ("compliance", "/etterlevelse"),
+            ("projects", "/prosjekter"),
+            ("about", "/om"),
+        )
+    ]
+    demo = (
+        dbc.Alert(tr("overview.demo_notice"), color="info", id="demo-notice") if is_demo else None
     )
-    count_rows = [
-        html.Tr(
-            [
-                html.Th(label, scope="row"),
-                html.Td(fmt.integer(summary.counts[table]), className="text-end"),
-            ]
-        )
-        for table, label in COUNTED_TABLES.items()
-    ]
-    frame_rows = [
-        html.Tr(
-            [
-                html.Td(str(f.year)),
-                html.Td(f.region),
-                html.Td(fmt.nok(f.frame_nok), className="text-end"),
-            ]
-        )
-        for f in summary.frames
-    ]
-    return [
-        *notice,
-        html.P(
-            [
-                "Dataversjon ",
-                html.Strong(str(version.version_id), id="data-version"),
-                f", publisert {fmt.datetime(version.created_at)} ({version.description}).",
-            ]
+    return (
+        present.nok_short(k.frame_nok, lang),
+        present.nok_short(k.entitlement_nok, lang),
+        present.nok_short(k.awarded_nok, lang),
+        present.nok_short(k.paid_nok, lang),
+        present.nok_short(k.cofinancing_committed_nok, lang),
+        present.number(k.owners_taking_part, lang),
+        tr(
+            "kpi.cofinancing_note",
+            share=present.percent(share, lang),
+            required=present.nok_short(k.cofinancing_required_nok, lang),
         ),
-        dbc.Row(
-            [
-                dbc.Col(
-                    [
-                        html.H2("Innhold", className="h5"),
-                        dbc.Table(html.Tbody(count_rows), id="counts", size="sm"),
-                    ],
-                    md=5,
-                ),
-                dbc.Col(
-                    [
-                        html.H2("Ramme per år", className="h5"),
-                        dbc.Table(
-                            [
-                                html.Thead(
-                                    html.Tr(
-                                        [
-                                            html.Th("År"),
-                                            html.Th("Region"),
-                                            html.Th("Ramme", className="text-end"),
-                                        ]
-                                    )
-                                ),
-                                html.Tbody(frame_rows),
-                            ],
-                            id="frames",
-                            size="sm",
-                        ),
-                    ],
-                    md=7,
-                ),
-            ]
-        ),
-    ]
+        projects,
+        breaches,
+        links,
+        demo,
+    )

@@ -1,0 +1,188 @@
+"""Reusable pieces: a chart card with its table twin and CSV download, a
+key-figure card, a download button, and the callback factory that fills a
+card from a core view under the current filters."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, dcc, html
+
+from core.export import VIEWS
+from dashboard import charts, ids, present
+from dashboard.i18n import translator
+from dashboard.state import read_state
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A chart and its table, both drawn from one view."""
+
+    name: str  # unique in the app, prefixed by the page: "dist-forums"
+    view: str  # a key of core.export.VIEWS: the table and the download
+    chart: str | None  # a key of dashboard.charts.CHARTS; None for a table only
+    title_key: str  # catalog key of the card's title
+    wrap: tuple[str, ...] = ()  # columns of long text, wrapped in the table
+    hidden: tuple[str, ...] = ()  # columns left out of the table (kept in the CSV)
+
+    @property
+    def graph_id(self) -> str:
+        return f"{self.name}-graph"
+
+    @property
+    def grid_id(self) -> str:
+        return f"{self.name}-grid"
+
+
+def text(key: str, tag: type = html.Span, **props: object) -> html.Component:
+    """Static text that follows the language switch (bokmål until then)."""
+    return tag(translator("nb")(key), id=ids.text(key), **props)
+
+
+def download_button(view: str, card: str, label_key: str = "action.download_csv") -> html.Div:
+    return html.Div(
+        [
+            dbc.Button(
+                text(label_key),
+                id=ids.download_button(view, card),
+                color="secondary",
+                outline=True,
+                size="sm",
+                n_clicks=0,
+            ),
+            dcc.Download(id=ids.download(view, card)),
+        ],
+        className="d-inline-block me-2",
+    )
+
+
+def _grid(spec: Card) -> dag.AgGrid:
+    return dag.AgGrid(
+        id=spec.grid_id,
+        rowData=[],
+        columnDefs=[],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+        dashGridOptions=GRID_OPTIONS,
+        className="ag-theme-alpine",
+        style={"width": "100%"},
+    )
+
+
+GRID_OPTIONS = {"domLayout": "autoHeight", "pagination": True, "paginationPageSize": 20}
+# Plotly's geo maps fetch their base topology even when it is hidden: serve it
+# from the app's assets instead of a CDN.
+GRAPH_CONFIG = {"displaylogo": False, "topojsonURL": "/assets/topojson/"}
+
+
+def _header(spec: Card) -> dbc.CardHeader:
+    return dbc.CardHeader(
+        html.Div(
+            [
+                text(spec.title_key, html.H2, className="h6 mb-0 me-auto"),
+                download_button(spec.view, spec.name),
+            ],
+            className="d-flex align-items-center",
+        )
+    )
+
+
+def table_card(spec: Card, controls: object = None) -> dbc.Card:
+    """Title, a table and the CSV download (for views that are tables)."""
+    body = [controls, _grid(spec)] if controls is not None else [_grid(spec)]
+    return dbc.Card(
+        [_header(spec), dbc.CardBody(body)], className="mb-4 shadow-sm", id=f"{spec.name}-card"
+    )
+
+
+def card(spec: Card) -> dbc.Card:
+    """Title, a chart and its table as two tabs, and the CSV download."""
+    grid = _grid(spec)
+    return dbc.Card(
+        [
+            _header(spec),
+            dbc.CardBody(
+                dbc.Tabs(
+                    [
+                        dbc.Tab(
+                            dcc.Loading(dcc.Graph(id=spec.graph_id, config=GRAPH_CONFIG)),
+                            label=translator("nb")("tab.chart"),
+                            tab_id="chart",
+                            id={"type": ids.TAB_LABEL, "key": "tab.chart", "card": spec.name},
+                        ),
+                        dbc.Tab(
+                            grid,
+                            label=translator("nb")("tab.table"),
+                            tab_id="table",
+                            id={"type": ids.TAB_LABEL, "key": "tab.table", "card": spec.name},
+                        ),
+                    ],
+                    active_tab="chart",
+                    id={"type": ids.TAB, "card": spec.name},
+                )
+            ),
+        ],
+        className="mb-4 shadow-sm",
+        id=f"{spec.name}-card",
+    )
+
+
+def register(spec: Card) -> None:
+    """The card's callback: the view under the filters, drawn as a chart (if
+    any) and as a table. An error shows a message in the card."""
+    outputs = [
+        Output(spec.grid_id, "rowData"),
+        Output(spec.grid_id, "columnDefs"),
+        Output(spec.grid_id, "dashGridOptions"),
+    ]
+    if spec.chart:
+        outputs.insert(0, Output(spec.graph_id, "figure"))
+
+    @callback(*outputs, Input(ids.STATE, "data"))
+    def update(state: dict | None) -> tuple:
+        from dashboard import store
+
+        filters, lang = read_state(state)
+        tr = translator(lang)
+        options = {**GRID_OPTIONS, "localeText": {"noRowsToShow": tr("empty.no_rows")}}
+        try:
+            with store().snapshot() as snap:
+                frame = VIEWS[spec.view].build(snap, filters)
+            table = (
+                present.records(frame),
+                present.column_defs(frame, lang, spec.wrap, spec.hidden),
+                options,
+            )
+        except Exception:
+            log.exception("card %s failed", spec.name)
+            error_options = {**GRID_OPTIONS, "localeText": {"noRowsToShow": tr("error.callback")}}
+            frame, table = None, ([], [], error_options)
+        if not spec.chart:
+            return table
+        if frame is None:
+            figure = charts.empty(tr("error.callback"), lang, tr(spec.title_key))
+        elif frame.empty:
+            figure = charts.empty(tr("empty.no_data"), lang, tr(spec.title_key))
+        else:
+            figure = charts.CHARTS[spec.chart](frame, lang)
+        return (figure, *table)
+
+
+def kpi(label_key: str, value_id: str, note_id: str | None = None) -> dbc.Col:
+    body = [
+        text(label_key, html.Div, className="kpi-label text-muted small"),
+        html.Div("–", id=value_id, className="kpi-value fs-4 fw-semibold"),
+    ]
+    if note_id:
+        body.append(html.Div(id=note_id, className="small text-muted"))
+    return dbc.Col(
+        dbc.Card(dbc.CardBody(body), className="h-100 shadow-sm"),
+        xs=6,
+        md=4,
+        xl=3,
+        className="mb-3",
+    )

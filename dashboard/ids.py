@@ -1,0 +1,39 @@
+"""Component ids, defined once. Page-specific ids are prefixed by the page."""
+
+from __future__ import annotations
+
+URL = "url"
+STATE = "filter-state"  # dcc.Store: {"query": "aar=2018&forum=follo", "lang": "nb"}
+URL_SYNC = "url-sync"  # target of the clientside callback that writes the URL
+NOTICE = "filter-notice"
+DATA_VERSION = "data-version-footer"
+
+F_YEAR = "filter-year"
+F_FORUM = "filter-forum"
+F_MUNICIPALITY = "filter-municipality"
+F_OWNER_TYPE = "filter-owner-type"
+F_AS_OF = "filter-as-of"
+F_RESET = "filter-reset"
+LANG = "language"
+
+FILTER_LABEL = "filter-label"  # {"type": FILTER_LABEL, "name": ...}
+NAV_LINK = "nav-link"  # {"type": NAV_LINK, "page": module name}
+TEXT = "text"  # {"type": TEXT, "key": catalog key}: static text that follows the language
+
+DOWNLOAD_BUTTON = "download-button"  # {"type": ..., "view": ..., "card": ...}
+DOWNLOAD = "download"
+CARD_TITLE = "card-title"
+TAB = "card-tabs"
+TAB_LABEL = "tab-label"  # {"type": TAB_LABEL, "key": catalog key, "card": ...}
+
+
+def download_button(view: str, card: str) -> dict[str, str]:
+    return {"type": DOWNLOAD_BUTTON, "view": view, "card": card}
+
+
+def download(view: str, card: str) -> dict[str, str]:
+    return {"type": DOWNLOAD, "view": view, "card": card}
+
+
+def text(key: str) -> dict[str, str]:
+    return {"type": TEXT, "key": key}

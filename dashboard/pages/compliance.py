@@ -1,0 +1,117 @@
+"""Etterlevelse: the rule results as a table with status badges (text and
+colour, never colour alone), filterable by rule and status, each row with
+its explanation; and the breaches and warnings per rule and forum."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, html
+
+from core.compliance import RULES, STATUSES
+from dashboard import ids
+from dashboard.components import Card, card, register, table_card, text
+from dashboard.i18n import translator
+from dashboard.state import read_state
+
+dash.register_page(
+    __name__,
+    path="/etterlevelse",
+    name="Etterlevelse",
+    title="Etterlevelse – Dekomp monitor",
+    order=2,
+)
+
+SUMMARY = Card(
+    "comp-summary", "compliance-summary", "compliance_summary", "chart.compliance_summary"
+)
+RULES_TABLE = Card(
+    "comp-rules",
+    "compliance",
+    None,
+    "chart.compliance_rows",
+    wrap=("explanation",),
+    hidden=("subject_type", "subject_id", "forum_id", "owner_id", "unit"),
+)
+register(SUMMARY)
+register(RULES_TABLE)
+
+RULE_SELECT = "comp-rule"
+STATUS_SELECT = "comp-status"
+
+
+def _controls() -> dbc.Row:
+    tr = translator("nb")
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    html.Label(
+                        tr("filter.rule"),
+                        htmlFor=RULE_SELECT,
+                        className="form-label small",
+                        id=ids.text("filter.rule"),
+                    ),
+                    dbc.Select(id=RULE_SELECT, options=[], value="", size="sm"),
+                ],
+                md=4,
+            ),
+            dbc.Col(
+                [
+                    html.Label(
+                        tr("filter.status"),
+                        htmlFor=STATUS_SELECT,
+                        className="form-label small",
+                        id=ids.text("filter.status"),
+                    ),
+                    dbc.Select(id=STATUS_SELECT, options=[], value="", size="sm"),
+                ],
+                md=3,
+            ),
+        ],
+        className="mb-2 g-2",
+    )
+
+
+def layout(**_: object) -> html.Div:
+    return html.Div(
+        [
+            text("page.compliance.title", html.H1, className="h3"),
+            text("page.compliance.intro", html.P, className="text-muted"),
+            table_card(RULES_TABLE, _controls()),
+            card(SUMMARY),
+        ]
+    )
+
+
+@callback(
+    Output(RULE_SELECT, "options"),
+    Output(STATUS_SELECT, "options"),
+    Input(ids.STATE, "data"),
+)
+def options(state: dict | None) -> tuple:
+    _, lang = read_state(state)
+    tr = translator(lang)
+    rules = [{"label": tr("filter.all"), "value": ""}] + [
+        {"label": f"{rule} {tr('rule.' + rule)}", "value": rule} for rule in RULES
+    ]
+    statuses = [{"label": tr("filter.all"), "value": ""}] + [
+        {"label": tr(f"status.{s}"), "value": s} for s in STATUSES
+    ]
+    return rules, statuses
+
+
+@callback(
+    Output(RULES_TABLE.grid_id, "filterModel"),
+    Input(RULE_SELECT, "value"),
+    Input(STATUS_SELECT, "value"),
+    Input(RULES_TABLE.grid_id, "rowData"),
+)
+def filter_rows(rule: str | None, status: str | None, _rows: list | None) -> dict:
+    """Narrow the table in the browser; the download keeps every row."""
+    model = {}
+    if rule:
+        model["rule_id"] = {"filterType": "text", "type": "equals", "filter": rule}
+    if status:
+        model["status"] = {"filterType": "text", "type": "equals", "filter": status}
+    return model

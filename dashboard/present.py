@@ -1,0 +1,144 @@
+"""Turning a view's DataFrame into what the browser shows: table columns and
+rows for AG Grid, and numbers, money and dates in the user's language.
+
+The table twin of a chart shows the same rows and columns as its CSV
+download; only the headers are translated and the numbers formatted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
+
+from core.export import python_rows
+from dashboard.i18n import BABEL_LOCALES, translator, valid
+
+NUMBER_SUFFIXES = ("_nok", "_fte", "fte", "owners", "projects", "participants", "days_since_report")
+SHARE_COLUMNS = {"institution_share_agreed", "institution_share_actual", "spent_share"}
+STATUS_COLUMNS = {"status"}
+STATUS_CLASSES = {
+    "breach": "status-breach",
+    "warning": "status-warning",
+    "ok": "status-ok",
+    "not_applicable": "status-na",
+}
+
+
+def locale(lang: str) -> str:
+    return BABEL_LOCALES[valid(lang)]
+
+
+def nok(value: int, lang: str) -> str:
+    return f"{format_decimal(value, locale=locale(lang))}\u00a0kr"
+
+
+def nok_short(value: int, lang: str) -> str:
+    """39,7 mill. kr"""
+    text = format_compact_decimal(
+        value, format_type="short", fraction_digits=1, locale=locale(lang)
+    )
+    return f"{text}\u00a0kr"
+
+
+def number(value: int | Decimal | float, lang: str, digits: int = 0) -> str:
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=locale(lang))
+
+
+def percent(value: Decimal | float, lang: str) -> str:
+    return format_percent(value, locale=locale(lang))
+
+
+def date(value: dt.date, lang: str) -> str:
+    """1. juli 2018"""
+    return format_date(value, "long", locale=locale(lang))
+
+
+def datetime(value: dt.datetime, lang: str) -> str:
+    return format_datetime(value, "medium", locale=locale(lang))
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts: exact numbers as numbers, dates as ISO text."""
+    out = []
+    columns = list(frame.columns)
+    for row in python_rows(frame):
+        item: dict[str, Any] = {}
+        for column, value in zip(columns, row, strict=True):
+            if isinstance(value, Decimal):
+                value = float(value)
+            elif isinstance(value, dt.date):
+                value = value.isoformat()
+            item[column] = value
+        out.append(item)
+    return out
+
+
+def _number_formatter(lang: str, digits: int) -> dict[str, str]:
+    tag = locale(lang).replace("_", "-")
+    return {
+        "function": (
+            f"params.value == null ? '' : new Intl.NumberFormat('{tag}', "
+            f"{{minimumFractionDigits: {digits}, maximumFractionDigits: {digits}}})"
+            ".format(params.value)"
+        )
+    }
+
+
+def column_defs(
+    frame: pd.DataFrame, lang: str, wrap: tuple[str, ...] = (), hidden: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """AG Grid columns: translated headers, numbers right-aligned and
+    formatted, statuses as text with a coloured badge class."""
+    tr = translator(lang)
+    defs = []
+    for column in frame.columns:
+        spec: dict[str, Any] = {"field": column, "headerName": tr(f"col.{column}")}
+        dtype = frame[column].dtype
+        is_decimal = any(isinstance(v, Decimal) for v in frame[column].head(20))
+        if column in SHARE_COLUMNS:
+            spec |= {"type": "rightAligned", "valueFormatter": _percent_formatter(lang)}
+        elif column == "year":
+            spec |= {"width": 90}
+        elif (
+            pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype) or is_decimal
+        ):
+            digits = 1 if column.endswith("fte") or column == "deviation_pct" else 0
+            spec |= {"type": "rightAligned", "valueFormatter": _number_formatter(lang, digits)}
+        if column in STATUS_COLUMNS:
+            spec |= {
+                "valueFormatter": {"function": f"({_labels_js(tr)})[params.value] || params.value"},
+                "cellClassRules": {
+                    css: f"params.value === '{code}'" for code, css in STATUS_CLASSES.items()
+                },
+            }
+        if column in wrap:
+            spec |= {"wrapText": True, "autoHeight": True, "minWidth": 360, "flex": 1}
+        if column in hidden:
+            spec["hide"] = True
+        defs.append(spec)
+    return defs
+
+
+def _percent_formatter(lang: str) -> dict[str, str]:
+    tag = locale(lang).replace("_", "-")
+    return {
+        "function": (
+            f"params.value == null ? '' : new Intl.NumberFormat('{tag}', "
+            "{style: 'percent', maximumFractionDigits: 1}).format(params.value)"
+        )
+    }
+
+
+PROJECT_STATUSES = ("planned", "started", "ongoing", "completed", "delayed", "cancelled")
+
+
+def _labels_js(tr: Any) -> str:
+    codes = [*STATUS_CLASSES, *PROJECT_STATUSES]
+    pairs = ", ".join(f"'{code}': '{tr('status.' + code)}'" for code in codes)
+    return "{" + pairs + "}"
