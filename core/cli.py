@@ -10,6 +10,7 @@ import argparse
 import os
 import signal
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -135,10 +136,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
             sys.stdout.buffer.flush()
         else:
             # Written whole to a temporary name, then renamed: never half a file.
-            partial = args.out.with_name(args.out.name + ".partial")
-            with partial.open("wb") as out:
-                count = export.export(snap, args.view, filters, out)
-            partial.replace(args.out)
+            handle, name = tempfile.mkstemp(prefix=f".{args.out.name}.", dir=args.out.parent)
+            partial = Path(name)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    count = export.export(snap, args.view, filters, out)
+                partial.replace(args.out)
+            finally:
+                partial.unlink(missing_ok=True)
             print(f"Skrev {count} rader til {args.out}", file=sys.stderr)
     return EXIT_OK
 

@@ -53,7 +53,7 @@ COLUMNS = [
 ]
 
 # Indicators (R8, R9) warn below this share; DOMAIN.md says "mainly".
-MAIN_SHARE = Decimal("0.5")
+MAIN_SHARE = Decimal("0.5000")
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def _plain(value: Any) -> str | None:
 
 def _share(numerator: int, denominator: int) -> Decimal:
     if denominator == 0:
-        return Decimal(0)
+        return Decimal("0.0000")
     return (Decimal(numerator) / Decimal(denominator)).quantize(
         Decimal("0.0001"), rounding=ROUND_HALF_UP
     )

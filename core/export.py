@@ -2,8 +2,9 @@
 dashboard's download buttons send are made here, by the same function.
 
 The ``csv`` dialect is for Python and R: UTF-8 without BOM, ``,``, decimal
-point, the views' snake_case column names, LF line ends, empty cells for no
-value, dates as YYYY-MM-DD, booleans as true/false.
+point, the views' snake_case column names, CRLF line ends as RFC 4180 says
+(so a lone CR inside a value is quoted too), empty cells for no value, dates
+as YYYY-MM-DD, booleans as true/false.
 
 In every dialect a text cell that begins with ``=``, ``+``, ``-``, ``@``, TAB,
 CR or LF gets a leading ``'`` so a spreadsheet never runs it as a formula
@@ -93,7 +94,7 @@ def python_rows(frame: pd.DataFrame) -> Iterator[list[Any]]:
 def write_csv(frame: pd.DataFrame, out: BinaryIO) -> int:
     """Write ``frame`` in the csv dialect; returns the number of data rows."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text, lineterminator="\n")
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(frame.columns)
     count = 0
     for row in python_rows(frame):

@@ -112,6 +112,7 @@ WITH awarded AS (
     SELECT a.year, a.recipient_owner_id AS owner_id, sum(p.amount_nok) AS paid_nok
     FROM payment p JOIN award a USING (award_id)
     WHERE a.recipient_owner_id IS NOT NULL AND p.paid_date <= $as_of
+      AND coalesce(a.decision_date <= $as_of, TRUE)
     GROUP BY ALL
 )
 SELECT e.year, o.owner_id, o.name AS owner_name, o.owner_type::VARCHAR AS owner_type,
@@ -121,8 +122,9 @@ SELECT e.year, o.owner_id, o.name AS owner_name, o.owner_type::VARCHAR AS owner_
        e.entitlement_nok, e.withheld_nok,
        coalesce(a.awarded_nok, 0)::BIGINT AS awarded_nok,
        (coalesce(a.awarded_nok, 0) - e.entitlement_nok)::BIGINT AS deviation_nok,
-       CASE WHEN e.entitlement_nok > 0 THEN round(
-           100.0 * (coalesce(a.awarded_nok, 0) - e.entitlement_nok) / e.entitlement_nok, 1)
+       CASE WHEN e.entitlement_nok > 0 THEN CAST(
+           100.0 * (coalesce(a.awarded_nok, 0) - e.entitlement_nok) / e.entitlement_nok
+           AS DECIMAL(9, 1))
        END AS deviation_pct,
        coalesce(p.paid_nok, 0)::BIGINT AS paid_nok,
        CASE WHEN e.fte > 0 THEN round(e.entitlement_nok / e.fte)::BIGINT END
@@ -237,13 +239,15 @@ SELECT fy.year, fy.forum_id, fo.name AS forum_name,
        coalesce(ent.entitlement_nok, 0)::BIGINT AS entitlement_nok,
        coalesce(aw.awarded, 0)::BIGINT AS awarded_nok,
        (coalesce(aw.awarded, 0) - coalesce(ent.entitlement_nok, 0))::BIGINT AS deviation_nok,
-       CASE WHEN ent.entitlement_nok > 0 THEN round(
-           100.0 * (coalesce(aw.awarded, 0) - ent.entitlement_nok) / ent.entitlement_nok, 1)
+       CASE WHEN ent.entitlement_nok > 0 THEN CAST(
+           100.0 * (coalesce(aw.awarded, 0) - ent.entitlement_nok) / ent.entitlement_nok
+           AS DECIMAL(9, 1))
        END AS deviation_pct,
        coalesce(aw.inst, 0)::BIGINT AS institution_awarded_nok,
        coalesce(aw.own, 0)::BIGINT AS owner_awarded_nok,
        fy.institution_share AS institution_share_agreed,
-       CASE WHEN aw.awarded > 0 THEN round(coalesce(aw.inst, 0) / aw.awarded, 4) END
+       CASE WHEN aw.awarded > 0
+            THEN CAST(coalesce(aw.inst, 0) / aw.awarded AS DECIMAL(5, 4)) END
            AS institution_share_actual,
        coalesce(aw.paid, 0)::BIGINT AS paid_nok,
        coalesce(spent.spent_nok, 0)::BIGINT AS spent_nok,
@@ -261,7 +265,7 @@ LEFT JOIN aw ON aw.year = fy.year AND aw.forum_id = fy.forum_id
 LEFT JOIN spent ON spent.year = fy.year AND spent.forum_id = fy.forum_id
 LEFT JOIN cofin ON cofin.year = fy.year AND cofin.forum_id = fy.forum_id
 WHERE {where}
-ORDER BY fy.year, fo.name
+ORDER BY fy.year, fo.name, fy.forum_id
 """
 
 
@@ -299,18 +303,20 @@ SELECT p.project_id, p.title, p.forum_id, fo.name AS forum_name,
        s.report_date AS last_report_date,
        coalesce(s.spent_to_date_nok, 0) AS spent_to_date_nok,
        CASE WHEN p.budget_nok > 0
-            THEN round(coalesce(s.spent_to_date_nok, 0) / p.budget_nok, 4) END AS spent_share,
+            THEN CAST(coalesce(s.spent_to_date_nok, 0) / p.budget_nok AS DECIMAL(9, 4))
+       END AS spent_share,
        s.participants,
        date_diff('day', coalesce(s.report_date, p.start_date), $as_of::DATE) AS days_since_report,
-       (SELECT sy.stale_after_days FROM scheme_year sy
-         WHERE sy.region_id = fo.region_id AND sy.year <= year($as_of::DATE)
-         ORDER BY sy.year DESC LIMIT 1) AS stale_after_days
+       (SELECT sy.stale_after_days FROM scheme_year sy WHERE sy.region_id = fo.region_id
+         -- the as-of year's limit; else the latest year before it; else the first
+         ORDER BY sy.year > year($as_of::DATE), abs(sy.year - year($as_of::DATE))
+         LIMIT 1) AS stale_after_days
 FROM project p
 JOIN forum fo USING (forum_id)
 JOIN school_owner o ON o.owner_id = p.lead_owner_id
 LEFT JOIN institution i ON i.institution_id = p.institution_id
 LEFT JOIN latest s USING (project_id)
-WHERE {where}
+WHERE p.start_date <= $as_of AND {where}
 ORDER BY p.start_date, p.project_id
 """
 
@@ -359,13 +365,13 @@ def status_history(snap: Snapshot, f: Filters) -> pd.DataFrame:
 
 
 _STATUS_BY_MONTH = """
-WITH months AS (
-    SELECT last_day(m::DATE) AS month_end
-    FROM range(date_trunc('month', (SELECT min(start_date) FROM project p WHERE {where})),
-               $as_of::DATE + INTERVAL 1 DAY, INTERVAL 1 MONTH) t(m)
-), chosen AS (
+WITH chosen AS (
     SELECT p.project_id, p.start_date FROM project p
     JOIN school_owner o ON o.owner_id = p.lead_owner_id WHERE {where}
+), months AS (
+    SELECT last_day(m::DATE) AS month_end
+    FROM range(date_trunc('month', (SELECT min(start_date) FROM chosen)),
+               $as_of::DATE + INTERVAL 1 DAY, INTERVAL 1 MONTH) t(m)
 ), at_month AS (
     SELECT m.month_end, c.project_id,
            (SELECT s.status::VARCHAR FROM status_report s
@@ -461,7 +467,8 @@ SELECT af.award_id, af.year, fo.region_id, af.forum_id, fo.name AS forum_name,
        af.amount_nok, af.decision_date, af.paid_nok,
        m.forum_id AS member_forum_id,
        EXISTS (SELECT 1 FROM needs_report n
-               WHERE n.owner_id = af.recipient_owner_id AND n.year = af.year) AS has_needs_report,
+               WHERE n.owner_id = af.recipient_owner_id AND n.year = af.year
+                 AND n.received_date <= $as_of) AS has_needs_report,
        fy.agreement_date,
        e.fte AS fte_in_scope
 FROM af
@@ -625,7 +632,7 @@ def compliance_summary(snap: Snapshot, f: Filters) -> pd.DataFrame:
                count(*) FILTER (WHERE status = 'not_applicable') AS not_applicable
         FROM rule_rows_filtered r LEFT JOIN forum fo USING (forum_id)
         GROUP BY r.year, r.forum_id, fo.name, r.rule_id
-        ORDER BY r.year, fo.name NULLS LAST, CAST(substr(r.rule_id, 2) AS INTEGER)
+        ORDER BY r.year, fo.name NULLS LAST, r.forum_id, CAST(substr(r.rule_id, 2) AS INTEGER)
         """
     )
 
@@ -649,7 +656,7 @@ SELECT strftime(a.month_end, '%Y-%m') AS month, a.forum_id, fo.name AS forum_nam
        sum(coalesce(a.spent, 0))::BIGINT AS spent_to_date_nok,
        sum(a.budget_nok)::BIGINT AS budget_nok
 FROM at_month a JOIN forum fo USING (forum_id)
-GROUP BY ALL ORDER BY month, fo.name
+GROUP BY ALL ORDER BY month, fo.name, a.forum_id
 """
 
 

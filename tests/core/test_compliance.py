@@ -972,7 +972,7 @@ def test_r8_share_of_school_based_budget_per_forum_and_start_year() -> None:
         assert (row["rule_id"], row["subject_type"], row["required"], row["unit"]) == (
             "R8",
             "forum",
-            "0.5",
+            "0.5000",
             "share",
         )
     assert text(rows[2]["explanation"]) == (
@@ -1011,7 +1011,7 @@ def test_r9_share_of_areas_carried_over_from_the_year_before() -> None:
     }
     ski = only(rows, subject_id=SKI)
     assert (ski["required"], ski["unit"], ski["forum_id"], ski["owner_id"]) == (
-        "0.5",
+        "0.5000",
         "share",
         "follo",
         SKI,

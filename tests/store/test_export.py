@@ -191,7 +191,7 @@ def test_every_view_reads_back_into_pandas_as_exported(demo_db, capsysbinary) ->
         _, out, _ = run(capsysbinary, "export", view, "--db", str(demo_db))
         frame = pd.read_csv(io.BytesIO(out), dtype=str, keep_default_na=False)
         assert len(frame) > 0, view
-        assert list(frame.columns) == out.split(b"\n", 1)[0].decode().split(",")
+        assert list(frame.columns) == out.split(b"\r\n", 1)[0].decode().split(",")
 
 
 def test_formula_like_text_is_neutralised() -> None:
