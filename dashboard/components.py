@@ -28,6 +28,7 @@ class Card:
     chart: str | None  # a key of dashboard.charts.CHARTS; None for a table only
     title_key: str  # catalog key of the card's title
     wrap: tuple[str, ...] = ()  # columns of long text, wrapped in the table
+    first: tuple[str, ...] = ()  # columns the table shows first (the CSV keeps its order)
     hidden: tuple[str, ...] = ()  # columns left out of the table (kept in the CSV)
 
     @property
@@ -39,16 +40,16 @@ class Card:
         return f"{self.name}-grid"
 
 
-def text(key: str, tag: type = html.Span, **props: object) -> html.Component:
+def text(key: str, tag: type = html.Span, at: str = "", **props: object) -> html.Component:
     """Static text that follows the language switch (bokmål until then)."""
-    return tag(translator("nb")(key), id=ids.text(key), **props)
+    return tag(translator("nb")(key), id=ids.text(key, at), **props)
 
 
 def download_button(view: str, card: str, label_key: str = "action.download_csv") -> html.Div:
     return html.Div(
         [
             dbc.Button(
-                text(label_key),
+                text(label_key, at=card),
                 id=ids.download_button(view, card),
                 color="secondary",
                 outline=True,
@@ -83,7 +84,7 @@ def _header(spec: Card) -> dbc.CardHeader:
     return dbc.CardHeader(
         html.Div(
             [
-                text(spec.title_key, html.H2, className="h6 mb-0 me-auto"),
+                text(spec.title_key, html.H2, at=spec.name, className="h6 mb-0 me-auto"),
                 download_button(spec.view, spec.name),
             ],
             className="d-flex align-items-center",
@@ -154,7 +155,7 @@ def register(spec: Card) -> None:
                 frame = VIEWS[spec.view].build(snap, filters)
             table = (
                 present.records(frame),
-                present.column_defs(frame, lang, spec.wrap, spec.hidden),
+                present.column_defs(frame, lang, spec.wrap, spec.hidden, spec.first),
                 options,
             )
         except Exception:

@@ -18,7 +18,7 @@ LANG = "language"
 
 FILTER_LABEL = "filter-label"  # {"type": FILTER_LABEL, "name": ...}
 NAV_LINK = "nav-link"  # {"type": NAV_LINK, "page": module name}
-TEXT = "text"  # {"type": TEXT, "key": catalog key}: static text that follows the language
+TEXT = "text"  # {"type": TEXT, "key": catalog key, "at": place}: text that follows the language
 
 DOWNLOAD_BUTTON = "download-button"  # {"type": ..., "view": ..., "card": ...}
 DOWNLOAD = "download"
@@ -35,5 +35,6 @@ def download(view: str, card: str) -> dict[str, str]:
     return {"type": DOWNLOAD, "view": view, "card": card}
 
 
-def text(key: str) -> dict[str, str]:
-    return {"type": TEXT, "key": key}
+def text(key: str, at: str = "") -> dict[str, str]:
+    """The same message may appear in several places; ``at`` keeps ids unique."""
+    return {"type": TEXT, "key": key, "at": at or key}

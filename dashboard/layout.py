@@ -290,11 +290,13 @@ def data_version(state: dict | None) -> str:
 
 
 @callback(
-    Output({"type": ids.TEXT, "key": ALL}, "children"),
+    Output({"type": ids.TEXT, "key": ALL, "at": ALL}, "children"),
     Output({"type": ids.FILTER_LABEL, "name": ALL}, "children"),
     Output({"type": ids.TAB_LABEL, "key": ALL, "card": ALL}, "label"),
     Output({"type": ids.NAV_LINK, "page": ALL}, "children"),
     Output({"type": ids.NAV_LINK, "page": ALL}, "href"),
+    Output(ids.F_AS_OF, "placeholder"),
+    *[Output(i, "placeholder") for i in (ids.F_FORUM, ids.F_MUNICIPALITY, ids.F_OWNER_TYPE)],
     Input(ids.STATE, "data"),
 )
 def follow_language(state: dict | None) -> tuple:
@@ -309,6 +311,8 @@ def follow_language(state: dict | None) -> tuple:
         [tr(o["id"]["key"]) for o in ctx.outputs_list[2]],
         [tr(f"nav.{page}") for page in nav_ids],
         [pages[page] + (f"?{query}" if query else "") for page in nav_ids],
+        tr("filter.as_of_default"),
+        *[tr("filter.all")] * 3,
     )
 
 

@@ -91,13 +91,19 @@ def _number_formatter(lang: str, digits: int) -> dict[str, str]:
 
 
 def column_defs(
-    frame: pd.DataFrame, lang: str, wrap: tuple[str, ...] = (), hidden: tuple[str, ...] = ()
+    frame: pd.DataFrame,
+    lang: str,
+    wrap: tuple[str, ...] = (),
+    hidden: tuple[str, ...] = (),
+    first: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
     """AG Grid columns: translated headers, numbers right-aligned and
     formatted, statuses as text with a coloured badge class."""
     tr = translator(lang)
     defs = []
-    for column in frame.columns:
+    ordered = [c for c in first if c in frame.columns]
+    ordered += [c for c in frame.columns if c not in ordered]
+    for column in ordered:
         spec: dict[str, Any] = {"field": column, "headerName": tr(f"col.{column}")}
         dtype = frame[column].dtype
         is_decimal = any(isinstance(v, Decimal) for v in frame[column].head(20))

@@ -32,6 +32,7 @@ RULES_TABLE = Card(
     "chart.compliance_rows",
     wrap=("explanation",),
     hidden=("subject_type", "subject_id", "forum_id", "owner_id", "unit"),
+    first=("year", "rule_id", "status", "subject_name", "explanation"),
 )
 register(SUMMARY)
 register(RULES_TABLE)
