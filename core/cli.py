@@ -141,6 +141,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
             try:
                 with os.fdopen(handle, "wb") as out:
                     count = export.export(snap, args.view, filters, out)
+                umask = os.umask(0)
+                os.umask(umask)
+                partial.chmod(0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
                 partial.replace(args.out)
             finally:
                 partial.unlink(missing_ok=True)

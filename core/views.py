@@ -316,14 +316,16 @@ JOIN forum fo USING (forum_id)
 JOIN school_owner o ON o.owner_id = p.lead_owner_id
 LEFT JOIN institution i ON i.institution_id = p.institution_id
 LEFT JOIN latest s USING (project_id)
-WHERE p.start_date <= $as_of AND {where}
+WHERE {where}
 ORDER BY p.start_date, p.project_id
 """
 
 
 def _project_where(f: Filters) -> str:
-    """Projects by start year, forum, and the lead owner's municipality and type."""
+    """Projects started by the as-of date, by start year, forum, and the lead
+    owner's municipality and type."""
     return combine(
+        "p.start_date <= $as_of",
         year_condition(f, "year(p.start_date)"),
         forum_condition(f, "p.forum_id"),
         owner_condition(_without_forum(f), "o"),
