@@ -53,6 +53,7 @@ VIEWS: dict[str, View] = {
         ),
         View("municipalities", views.municipalities, "the distribution per municipality"),
         View("compliance-summary", views.compliance_summary, "statuses per forum and rule"),
+        View("compliance-owners", views.compliance_owners, "statuses per owner"),
         View("spending-over-time", views.spending_over_time, "spent and budget per forum, month"),
         View("scheme-years", views.scheme_years, "the scheme's parameters per year"),
     ]

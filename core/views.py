@@ -639,6 +639,27 @@ def compliance_summary(snap: Snapshot, f: Filters) -> pd.DataFrame:
     )
 
 
+def compliance_owners(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """Per owner: how many of the rules' rows about it are in each status,
+    owners with breaches first."""
+    rows = compliance(snap, f)
+    snap.register("rule_rows_owners", rows)
+    return snap.df(
+        """
+        SELECT r.year, r.owner_id, o.name AS owner_name, o.owner_type::VARCHAR AS owner_type,
+               count(*) FILTER (WHERE status = 'breach') AS breach,
+               count(*) FILTER (WHERE status = 'warning') AS warning,
+               count(*) FILTER (WHERE status = 'ok') AS ok,
+               count(*) FILTER (WHERE status = 'not_applicable') AS not_applicable,
+               string_agg(DISTINCT r.rule_id, ' ' ORDER BY r.rule_id)
+                   FILTER (WHERE status = 'breach') AS rules_breached
+        FROM rule_rows_owners r JOIN school_owner o USING (owner_id)
+        GROUP BY r.year, r.owner_id, o.name, o.owner_type
+        ORDER BY r.year, breach DESC, warning DESC, o.name, r.owner_id
+        """
+    )
+
+
 _SPENDING = """
 WITH chosen AS (
     SELECT p.* FROM project p JOIN school_owner o ON o.owner_id = p.lead_owner_id WHERE {where}

@@ -312,6 +312,39 @@ def compliance_summary(frame: pd.DataFrame, lang: str) -> go.Figure:
     return _layout(fig, tr("chart.compliance_summary"), lang)
 
 
+def compliance_owners(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """The owners with breaches or warnings, most first."""
+    tr = translator(lang)
+    flagged = frame[(frame["breach"] > 0) | (frame["warning"] > 0)]
+    several_years = flagged["year"].nunique() > 1
+    label = [
+        f"{n} {y}" if several_years else n
+        for n, y in zip(flagged["owner_name"], flagged["year"], strict=True)
+    ]
+    fig = go.Figure(
+        [
+            go.Bar(
+                y=label,
+                x=flagged["breach"],
+                name=tr("status.breach"),
+                orientation="h",
+                marker_color="#D55E00",
+            ),
+            go.Bar(
+                y=label,
+                x=flagged["warning"],
+                name=tr("status.warning"),
+                orientation="h",
+                marker_color="#E69F00",
+            ),
+        ]
+    )
+    fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"}, xaxis={"dtick": 1})
+    return _layout(
+        fig, tr("chart.compliance_owners"), lang, height=max(260, 22 * len(flagged) + 100)
+    )
+
+
 CHARTS: dict[str, Callable[[pd.DataFrame, str], go.Figure]] = {
     "funding_over_time": funding_over_time,
     "forums": forums_bars,
@@ -323,4 +356,5 @@ CHARTS: dict[str, Callable[[pd.DataFrame, str], go.Figure]] = {
     "timeline": timeline,
     "spending": spending,
     "compliance_summary": compliance_summary,
+    "compliance_owners": compliance_owners,
 }

@@ -34,7 +34,9 @@ RULES_TABLE = Card(
     hidden=("subject_type", "subject_id", "forum_id", "owner_id", "unit"),
     first=("year", "rule_id", "status", "subject_name", "explanation"),
 )
+OWNERS = Card("comp-owners", "compliance-owners", "compliance_owners", "chart.compliance_owners")
 register(SUMMARY)
+register(OWNERS)
 register(RULES_TABLE)
 
 RULE_SELECT = "comp-rule"
@@ -80,7 +82,7 @@ def layout(**_: object) -> html.Div:
             text("page.compliance.title", html.H1, className="h3"),
             text("page.compliance.intro", html.P, className="text-muted"),
             table_card(RULES_TABLE, _controls()),
-            card(SUMMARY),
+            dbc.Row([dbc.Col(card(SUMMARY), lg=6), dbc.Col(card(OWNERS), lg=6)]),
         ]
     )
 
