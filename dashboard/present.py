@@ -19,7 +19,13 @@ from core.export import python_rows
 from dashboard.i18n import BABEL_LOCALES, translator, valid
 
 NUMBER_SUFFIXES = ("_nok", "_fte", "fte", "owners", "projects", "participants", "days_since_report")
-SHARE_COLUMNS = {"institution_share_agreed", "institution_share_actual", "spent_share"}
+SHARE_COLUMNS = {
+    "institution_share_agreed",
+    "institution_share_actual",
+    "spent_share",
+    "cofinancing_rate",
+}
+OWNER_TYPES = ("municipality", "county_authority", "private")
 STATUS_COLUMNS = {"status"}
 STATUS_CLASSES = {
     "breach": "status-breach",
@@ -81,13 +87,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _number_formatter(lang: str, digits: int) -> dict[str, str]:
     tag = locale(lang).replace("_", "-")
-    return {
-        "function": (
-            f"params.value == null ? '' : new Intl.NumberFormat('{tag}', "
-            f"{{minimumFractionDigits: {digits}, maximumFractionDigits: {digits}}})"
-            ".format(params.value)"
-        )
-    }
+    return {"function": f"formatNumber(params.value, '{tag}', {digits})"}
 
 
 def column_defs(
@@ -123,6 +123,9 @@ def column_defs(
                     css: f"params.value === '{code}'" for code, css in STATUS_CLASSES.items()
                 },
             }
+        if column == "owner_type":
+            labels = ", ".join(f"'{t}': '{tr('owner_type.' + t)}'" for t in OWNER_TYPES)
+            spec["valueFormatter"] = {"function": f"({{{labels}}})[params.value] || params.value"}
         if column in wrap:
             spec |= {"wrapText": True, "autoHeight": True, "minWidth": 360, "flex": 1}
         if column in hidden:
@@ -133,12 +136,7 @@ def column_defs(
 
 def _percent_formatter(lang: str) -> dict[str, str]:
     tag = locale(lang).replace("_", "-")
-    return {
-        "function": (
-            f"params.value == null ? '' : new Intl.NumberFormat('{tag}', "
-            "{style: 'percent', maximumFractionDigits: 1}).format(params.value)"
-        )
-    }
+    return {"function": f"formatPercent(params.value, '{tag}')"}
 
 
 PROJECT_STATUSES = ("planned", "started", "ongoing", "completed", "delayed", "cancelled")
