@@ -8,6 +8,7 @@ has a title, and its table twin carries the same numbers.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -47,12 +48,19 @@ def _layout(fig: go.Figure, title: str, lang: str, height: int = 380) -> go.Figu
 
 def empty(message: str, lang: str, title: str = "") -> go.Figure:
     fig = go.Figure()
+    # Wrapped, so that it fits the narrow cards too.
+    wrapped = "<br>".join(textwrap.wrap(message, 40))
     fig.add_annotation(
-        text=message, showarrow=False, font={"size": 15}, x=0.5, y=0.5, xref="paper", yref="paper"
+        text=wrapped, showarrow=False, font={"size": 14}, x=0.5, y=0.5, xref="paper", yref="paper"
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _layout(fig, title, lang, height=240)
+
+
+def _month_axis(fig: go.Figure) -> None:
+    # Plotly's month names are English; numeric months read the same in every language.
+    fig.update_xaxes(tickformat="%m.%Y", hoverformat="%m.%Y")
 
 
 def _money_axis(fig: go.Figure, axis: str = "y") -> None:
@@ -62,17 +70,19 @@ def _money_axis(fig: go.Figure, axis: str = "y") -> None:
 def funding_over_time(frame: pd.DataFrame, lang: str) -> go.Figure:
     tr = translator(lang)
     fig = go.Figure()
-    for column in ("awarded", "paid", "spent", "confirmed"):
+    colours = {"awarded": "#0072B2", "paid": "#009E73", "spent": "#E69F00", "confirmed": "#CC79A7"}
+    for column, colour in colours.items():
         fig.add_trace(
             go.Scatter(
                 x=frame["month"],
                 y=frame[f"{column}_cumulative_nok"],
                 name=tr(f"series.{column}"),
                 mode="lines",
-                line={"shape": "hv", "width": 2},
+                line={"shape": "hv", "width": 2, "color": colour},
             )
         )
     _money_axis(fig)
+    _month_axis(fig)
     return _layout(fig, tr("chart.funding_over_time"), lang)
 
 
@@ -225,6 +235,7 @@ def status_by_month(frame: pd.DataFrame, lang: str) -> go.Figure:
             )
         )
     fig.update_layout(barmode="stack", bargap=0.1)
+    _month_axis(fig)
     return _layout(fig, tr("chart.status_by_month"), lang)
 
 
@@ -251,6 +262,7 @@ def timeline(frame: pd.DataFrame, lang: str) -> go.Figure:
             )
         )
     fig.update_layout(yaxis={"autorange": "reversed", "automargin": True}, xaxis={"type": "date"})
+    fig.update_xaxes(tickformat="%Y", hoverformat="%d.%m.%Y")
     return _layout(fig, tr("chart.timeline"), lang, height=max(360, 22 * len(frame) + 100))
 
 
@@ -279,6 +291,7 @@ def spending(frame: pd.DataFrame, lang: str) -> go.Figure:
             )
         )
     _money_axis(fig)
+    _month_axis(fig)
     return _layout(fig, tr("chart.spending"), lang, height=420)
 
 
@@ -295,7 +308,7 @@ def compliance_summary(frame: pd.DataFrame, lang: str) -> go.Figure:
                 y=per_rule["breach"],
                 name=tr("status.breach"),
                 marker_color="#D55E00",
-                text=per_rule["breach"],
+                text=[n or "" for n in per_rule["breach"]],
                 textposition="outside",
             ),
             go.Bar(
@@ -303,7 +316,7 @@ def compliance_summary(frame: pd.DataFrame, lang: str) -> go.Figure:
                 y=per_rule["warning"],
                 name=tr("status.warning"),
                 marker_color="#E69F00",
-                text=per_rule["warning"],
+                text=[n or "" for n in per_rule["warning"]],
                 textposition="outside",
             ),
         ]

@@ -62,19 +62,63 @@ def download_button(view: str, card: str, label_key: str = "action.download_csv"
     )
 
 
-def _grid(spec: Card) -> dag.AgGrid:
-    return dag.AgGrid(
-        id=spec.grid_id,
-        rowData=[],
-        columnDefs=[],
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
-        dashGridOptions=GRID_OPTIONS,
-        className="ag-theme-alpine",
-        style={"width": "100%"},
+def _grid(spec: Card) -> html.Div:
+    return html.Div(
+        [
+            dag.AgGrid(
+                id=spec.grid_id,
+                rowData=[],
+                columnDefs=[],
+                defaultColDef={
+                    "sortable": True,
+                    "filter": True,
+                    "resizable": True,
+                    "minWidth": 90,
+                },
+                dashGridOptions=grid_options("nb"),
+                className="ag-theme-alpine",
+                style={"width": "100%"},
+            ),
+            # AG Grid draws its own no-rows text before a callback can set its
+            # language; an empty table says so here instead.
+            html.P(id=f"{spec.name}-empty", className="text-muted small mt-2 mb-0"),
+        ]
     )
 
 
-GRID_OPTIONS = {"domLayout": "autoHeight", "pagination": True, "paginationPageSize": 20}
+GRID_LOCALE_KEYS = (
+    "page",
+    "of",
+    "to",
+    "pageSizeSelectorLabel",
+    "firstPage",
+    "previousPage",
+    "nextPage",
+    "lastPage",
+    "filterOoo",
+    "equals",
+    "contains",
+    "notContains",
+    "startsWith",
+    "endsWith",
+    "blank",
+    "notBlank",
+    "andCondition",
+    "orCondition",
+)
+
+
+def grid_options(lang: str) -> dict:
+    tr = translator(lang)
+    return {
+        "domLayout": "autoHeight",
+        "pagination": True,
+        "paginationPageSize": 20,
+        "suppressNoRowsOverlay": True,
+        "localeText": {key: tr(f"grid.{key}") for key in GRID_LOCALE_KEYS},
+    }
+
+
 # Plotly's geo maps fetch their base topology even when it is hidden: serve it
 # from the app's assets instead of a CDN.
 GRAPH_CONFIG = {"displaylogo": False, "topojsonURL": "/assets/topojson/"}
@@ -139,6 +183,7 @@ def register(spec: Card) -> None:
         Output(spec.grid_id, "rowData"),
         Output(spec.grid_id, "columnDefs"),
         Output(spec.grid_id, "dashGridOptions"),
+        Output(f"{spec.name}-empty", "children"),
     ]
     if spec.chart:
         outputs.insert(0, Output(spec.graph_id, "figure"))
@@ -149,19 +194,16 @@ def register(spec: Card) -> None:
 
         filters, lang = read_state(state)
         tr = translator(lang)
-        options = {**GRID_OPTIONS, "localeText": {"noRowsToShow": tr("empty.no_rows")}}
+        options = grid_options(lang)
         try:
             with store().snapshot() as snap:
                 frame = VIEWS[spec.view].build(snap, filters)
-            table = (
-                present.records(frame),
-                present.column_defs(frame, lang, spec.wrap, spec.hidden, spec.first),
-                options,
-            )
+            empty = tr("empty.no_rows") if frame.empty else None
+            columns = present.column_defs(frame, lang, spec.wrap, spec.hidden, spec.first)
+            table = (present.records(frame), columns, options, empty)
         except Exception:
             log.exception("card %s failed", spec.name)
-            error_options = {**GRID_OPTIONS, "localeText": {"noRowsToShow": tr("error.callback")}}
-            frame, table = None, ([], [], error_options)
+            frame, table = None, ([], [], options, tr("error.callback"))
         if not spec.chart:
             return table
         if frame is None:
@@ -184,6 +226,5 @@ def kpi(label_key: str, value_id: str, note_id: str | None = None) -> dbc.Col:
         dbc.Card(dbc.CardBody(body), className="h-100 shadow-sm"),
         xs=6,
         md=4,
-        xl=3,
         className="mb-3",
     )

@@ -103,5 +103,5 @@ def show(state: dict | None) -> tuple:
         striped=True,
         id="versions-table",
     )
-    demo = dbc.Alert(tr("overview.demo_notice"), color="info") if is_demo else None
+    demo = dbc.Alert(tr("about.demo_notice"), color="info") if is_demo else None
     return (table, demo, *[f"{rule} {tr('rule.' + rule)}" for rule in RULES])

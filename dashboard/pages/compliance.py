@@ -55,7 +55,7 @@ def _controls() -> dbc.Row:
                         className="form-label small",
                         id=ids.text("filter.rule"),
                     ),
-                    dbc.Select(id=RULE_SELECT, options=[], value="", size="sm"),
+                    dbc.Select(id=RULE_SELECT, options=_rule_options("nb"), value="", size="sm"),
                 ],
                 md=4,
             ),
@@ -67,7 +67,9 @@ def _controls() -> dbc.Row:
                         className="form-label small",
                         id=ids.text("filter.status"),
                     ),
-                    dbc.Select(id=STATUS_SELECT, options=[], value="", size="sm"),
+                    dbc.Select(
+                        id=STATUS_SELECT, options=_status_options("nb"), value="", size="sm"
+                    ),
                 ],
                 md=3,
             ),
@@ -94,14 +96,21 @@ def layout(**_: object) -> html.Div:
 )
 def options(state: dict | None) -> tuple:
     _, lang = read_state(state)
+    return _rule_options(lang), _status_options(lang)
+
+
+def _rule_options(lang: str) -> list[dict[str, str]]:
     tr = translator(lang)
-    rules = [{"label": tr("filter.all"), "value": ""}] + [
+    return [{"label": tr("filter.all"), "value": ""}] + [
         {"label": f"{rule} {tr('rule.' + rule)}", "value": rule} for rule in RULES
     ]
-    statuses = [{"label": tr("filter.all"), "value": ""}] + [
+
+
+def _status_options(lang: str) -> list[dict[str, str]]:
+    tr = translator(lang)
+    return [{"label": tr("filter.all"), "value": ""}] + [
         {"label": tr(f"status.{s}"), "value": s} for s in STATUSES
     ]
-    return rules, statuses
 
 
 @callback(

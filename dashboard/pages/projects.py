@@ -17,7 +17,25 @@ dash.register_page(
 STATUS = Card("proj-status", "status-by-month", "status_by_month", "chart.status_by_month")
 TIMELINE = Card("proj-timeline", "projects", "timeline", "chart.timeline")
 SPENDING = Card("proj-spending", "spending-over-time", "spending", "chart.spending")
-LATEST = Card("proj-latest", "projects", None, "chart.projects_table", wrap=("title",))
+LATEST = Card(
+    "proj-latest",
+    "projects",
+    None,
+    "chart.projects_table",
+    wrap=("title",),
+    first=(
+        "title",
+        "status",
+        "stale",
+        "last_report_date",
+        "forum_name",
+        "lead_owner_name",
+        "spent_to_date_nok",
+        "budget_nok",
+        "spent_share",
+    ),
+    hidden=("forum_id", "lead_owner_id", "institution_id"),
+)
 for spec in (STATUS, TIMELINE, SPENDING, LATEST):
     register(spec)
 
