@@ -262,7 +262,7 @@ def timeline(frame: pd.DataFrame, lang: str) -> go.Figure:
             )
         )
     fig.update_layout(yaxis={"autorange": "reversed", "automargin": True}, xaxis={"type": "date"})
-    fig.update_xaxes(tickformat="%Y", hoverformat="%d.%m.%Y")
+    fig.update_xaxes(tickformat="%m.%Y", dtick="M6", hoverformat="%d.%m.%Y")
     return _layout(fig, tr("chart.timeline"), lang, height=max(360, 22 * len(frame) + 100))
 
 

@@ -126,6 +126,8 @@ def column_defs(
         if column == "owner_type":
             labels = ", ".join(f"'{t}': '{tr('owner_type.' + t)}'" for t in OWNER_TYPES)
             spec["valueFormatter"] = {"function": f"({{{labels}}})[params.value] || params.value"}
+        if column == "title":
+            spec |= {"minWidth": 340, "tooltipField": "title"}
         if column in wrap:
             spec |= {"wrapText": True, "autoHeight": True, "minWidth": 360, "flex": 1}
         if column in hidden:

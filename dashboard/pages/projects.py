@@ -22,7 +22,6 @@ LATEST = Card(
     "projects",
     None,
     "chart.projects_table",
-    wrap=("title",),
     first=(
         "title",
         "status",
