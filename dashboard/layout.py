@@ -14,9 +14,11 @@ from urllib.parse import parse_qsl
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
 
 from core import export
 from core.filters import FilterError, Filters
+from core.store import StoreError
 from dashboard import ids
 from dashboard.components import text
 from dashboard.i18n import LANGUAGES, translator, valid
@@ -192,8 +194,13 @@ def url_to_controls(search: str | None, lang_value: str | None) -> tuple:
     from_url = ctx.triggered_id != ids.LANG
     lang = valid(params.get(LANG_KEY)) if from_url else valid(lang_value)
     tr = translator(lang)
-    with store().snapshot() as snap:
-        opts = filter_options(snap)
+    try:
+        with store().snapshot() as snap:
+            opts = filter_options(snap)
+    except StoreError as err:
+        # No database yet (or a broken folder): say so instead of breaking.
+        notice = dbc.Alert(str(err), color="danger", id="store-error")
+        return ([], [], [], [], None, None, None, None, None, lang, notice)
     options = (
         [{"label": tr("filter.all_years"), "value": ALL_YEARS}]
         + [{"label": str(y), "value": y} for y in opts.years],
@@ -280,8 +287,11 @@ def data_version(state: dict | None) -> str:
     from dashboard import present, store
 
     _, lang = read_state(state)
-    with store().snapshot() as snap:
-        version = snap.version
+    try:
+        with store().snapshot() as snap:
+            version = snap.version
+    except StoreError:
+        return translator(lang)("footer.no_data")
     return translator(lang)(
         "footer.version",
         version=version.version_id,
@@ -330,7 +340,10 @@ def download(n_clicks: int, state: dict | None) -> dict:
 
     view = ctx.triggered_id["view"]
     filters, _ = read_state(state)
-    with store().snapshot() as snap:
-        data = export.csv_bytes(export.VIEWS[view].build(snap, filters))
-        name = export.file_name(view, filters, snap.version.version_id)
+    try:
+        with store().snapshot() as snap:
+            data = export.csv_bytes(export.VIEWS[view].build(snap, filters))
+            name = export.file_name(view, filters, snap.version.version_id)
+    except StoreError:
+        raise PreventUpdate from None
     return dcc.send_bytes(data, name, type="text/csv")

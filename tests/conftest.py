@@ -73,8 +73,8 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if requests.get(url, timeout=5).status_code < 500:
-                return
+            requests.get(url, timeout=5)  # any answer means the server is up
+            return
         except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.1)

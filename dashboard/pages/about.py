@@ -7,9 +7,10 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 from core.compliance import RULES
-from core.store import list_versions
+from core.store import StoreError, list_versions
 from dashboard import ids, present
 from dashboard.components import Card, register, table_card, text
 from dashboard.i18n import translator
@@ -67,10 +68,12 @@ def show(state: dict | None) -> tuple:
 
     _, lang = read_state(state)
     tr = translator(lang)
-    db = store().paths.db
-    versions = list_versions(db)
-    with store().snapshot() as snap:
-        is_demo = data_summary(snap).is_demo
+    try:
+        versions = list_versions(store().paths.db)
+        with store().snapshot() as snap:
+            is_demo = data_summary(snap).is_demo
+    except StoreError:
+        raise PreventUpdate from None  # the shell shows what is wrong
     rows = [
         html.Tr(
             [

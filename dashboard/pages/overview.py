@@ -8,7 +8,9 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
+from core.store import StoreError
 from core.views import key_figures
 from dashboard import ids, present
 from dashboard.components import Card, card, download_button, kpi, register, text
@@ -98,9 +100,12 @@ def show(state: dict | None) -> tuple:
     from dashboard import store
 
     filters, lang = read_state(state)
-    with store().snapshot() as snap:
-        k = key_figures(snap, filters)
-        is_demo = data_summary(snap).is_demo
+    try:
+        with store().snapshot() as snap:
+            k = key_figures(snap, filters)
+            is_demo = data_summary(snap).is_demo
+    except StoreError:
+        raise PreventUpdate from None  # the shell shows what is wrong
     return render(k, is_demo, (state or {}).get("url_query", ""), lang)
 
 

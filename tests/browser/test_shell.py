@@ -31,3 +31,14 @@ def test_shell002_new_version_is_served_without_restart(
     assert cli.main(["import", "fte", str(path), "--db", str(db)]) == 0
     page.reload()
     expect(page.locator("#data-version-footer")).to_contain_text("Dataversjon 2")
+
+
+def test_shell003_no_database_says_what_to_do(
+    page: Page, tmp_path: Path, serve, console_errors
+) -> None:
+    """Served without a database, every page says how to get one, in words."""
+    url = serve(tmp_path / "missing" / "dekomp.duckdb")
+    for path in ("/", "/fordeling", "/om"):
+        page.goto(url + path)
+        expect(page.locator("#store-error")).to_contain_text("Kjør «dekomp demo»")
+        expect(page.locator("#data-version-footer")).to_contain_text("Ingen data ennå")
