@@ -11,10 +11,11 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
-from core import export, ingest, store, templates
+from core import export, ingest, snapshot, store, templates
 from core.filters import OWNER_TYPES, FilterError, Filters
 from core.kinds import KINDS, LOAD_ORDER
 from core.summary import DEMO_DESCRIPTION
@@ -41,6 +42,18 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="the published database (default: $DEKOMP_DB or data/dekomp.duckdb)",
     )
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--year", help="scheme year, e.g. 2018")
+    filters.add_argument("--forum", help="forum id, e.g. follo")
+    filters.add_argument("--municipality", help="municipality number; follows the reforms")
+    filters.add_argument("--owner-type", choices=OWNER_TYPES, help="owner type")
+    filters.add_argument("--as-of", help="as-of date YYYY-MM-DD (default: the data's last date)")
+    filters.add_argument(
+        "--dialect",
+        choices=list(export.DIALECTS),
+        default="csv",
+        help="csv: UTF-8, ',' and decimal point; excel: Norwegian Excel (BOM, ';', decimal comma)",
+    )
     parser = argparse.ArgumentParser(
         prog="dekomp", description="Dekomp monitor: data versions, imports and exports."
     )
@@ -59,18 +72,17 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("versions", parents=[common], help="list the data versions")
 
     exp = commands.add_parser(
-        "export", parents=[common], help="write a view as CSV (see docs/exports.md)"
+        "export", parents=[common, filters], help="write a view as CSV (see docs/exports.md)"
     )
     exp.add_argument(
         "view", choices=list(export.VIEWS), metavar="VIEW", help=" ".join(export.VIEWS)
     )
-    exp.add_argument("--year", help="scheme year, e.g. 2018")
-    exp.add_argument("--forum", help="forum id, e.g. follo")
-    exp.add_argument("--municipality", help="municipality number; follows the reforms")
-    exp.add_argument("--owner-type", choices=OWNER_TYPES, help="owner type")
-    exp.add_argument("--as-of", help="as-of date YYYY-MM-DD (default: the data's last date)")
-    exp.add_argument("--dialect", choices=["csv"], default="csv", help="CSV dialect")
     exp.add_argument("--out", type=Path, help="output file (default: standard output)")
+
+    snap = commands.add_parser(
+        "snapshot", parents=[common, filters], help="write every view, metadata and LESMEG as ZIP"
+    )
+    snap.add_argument("--out", type=Path, required=True, help="the ZIP file to write")
 
     tmpl = commands.add_parser("templates", help="write an import template per kind")
     tmpl.add_argument("--out", type=Path, default=Path("data/templates"))
@@ -122,32 +134,54 @@ def _cmd_versions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_export(args: argparse.Namespace) -> int:
-    filters = Filters.parse(
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters.parse(
         year=args.year,
         forum=args.forum,
         municipality=args.municipality,
         owner_type=args.owner_type,
         as_of=args.as_of,
     )
+
+
+def _write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write to a temporary name beside ``target``, then rename: never half a file."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    partial = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            write(out)
+        umask = os.umask(0)
+        os.umask(umask)
+        partial.chmod(0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    filters = _filters(args)
+    dialect = export.DIALECTS[args.dialect]
     with store.Store(args.db).snapshot() as snap:
         if args.out is None:
-            export.export(snap, args.view, filters, sys.stdout.buffer)
+            export.export(snap, args.view, filters, sys.stdout.buffer, dialect)
             sys.stdout.buffer.flush()
         else:
-            # Written whole to a temporary name, then renamed: never half a file.
-            handle, name = tempfile.mkstemp(prefix=f".{args.out.name}.", dir=args.out.parent)
-            partial = Path(name)
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    count = export.export(snap, args.view, filters, out)
-                umask = os.umask(0)
-                os.umask(umask)
-                partial.chmod(0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-                partial.replace(args.out)
-            finally:
-                partial.unlink(missing_ok=True)
-            print(f"Skrev {count} rader til {args.out}", file=sys.stderr)
+            counts: list[int] = []
+            _write_atomically(
+                args.out,
+                lambda out: counts.append(export.export(snap, args.view, filters, out, dialect)),
+            )
+            print(f"Skrev {counts[0]} rader til {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_snapshot(args: argparse.Namespace) -> int:
+    filters = _filters(args)
+    with store.Store(args.db).snapshot() as snap:
+        data = snapshot.build(snap, filters, export.DIALECTS[args.dialect])
+    _write_atomically(args.out, lambda out: out.write(data))
+    print(f"Skrev øyeblikksbilde til {args.out}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -162,6 +196,7 @@ COMMANDS = {
     "import": _cmd_import,
     "versions": _cmd_versions,
     "export": _cmd_export,
+    "snapshot": _cmd_snapshot,
     "templates": _cmd_templates,
 }
 

@@ -1,10 +1,12 @@
 """CSV exports of the views: the bytes that ``dekomp export`` writes and the
 dashboard's download buttons send are made here, by the same function.
 
-The ``csv`` dialect is for Python and R: UTF-8 without BOM, ``,``, decimal
-point, the views' snake_case column names, CRLF line ends as RFC 4180 says
-(so a lone CR inside a value is quoted too), empty cells for no value, dates
-as YYYY-MM-DD, booleans as true/false.
+Two dialects. ``excel`` (the UI's default) opens cleanly in Norwegian
+Excel: UTF-8 with BOM, ``;``, decimal comma, Norwegian column headers
+(core.columns). ``csv`` is for Python and R: UTF-8 without BOM, ``,``,
+decimal point, the views' snake_case column names. Both: CRLF line ends as
+RFC 4180 says (so a CR or LF inside a value is quoted), empty cells for no
+value, dates as YYYY-MM-DD, booleans as true/false.
 
 In every dialect a text cell that begins with ``=``, ``+``, ``-``, ``@``, TAB,
 CR or LF gets a leading ``'`` so a spreadsheet never runs it as a formula
@@ -24,6 +26,7 @@ from typing import Any, BinaryIO
 import pandas as pd
 
 from core import views
+from core.columns import header
 from core.filters import Filters
 from core.store import Snapshot
 
@@ -60,26 +63,41 @@ VIEWS: dict[str, View] = {
 }
 
 
-def cell(value: Any) -> str:
-    """One value as CSV text in the csv dialect."""
-    if value is None or value is pd.NaT:
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    delimiter: str
+    decimal: str
+    bom: bool
+    norwegian_headers: bool
+
+
+DIALECTS: dict[str, Dialect] = {
+    "csv": Dialect("csv", ",", ".", bom=False, norwegian_headers=False),
+    "excel": Dialect("excel", ";", ",", bom=True, norwegian_headers=True),
+}
+CSV = DIALECTS["csv"]
+
+
+def cell(value: Any, dialect: Dialect = CSV) -> str:
+    """One value as CSV text in ``dialect``."""
+    if value is None or value is pd.NaT or value is pd.NA:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return "" if value != value else repr(value)
+        text = "" if value != value else repr(value)
+        return text.replace(".", dialect.decimal)
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return format(value, "f").replace(".", dialect.decimal)
     if isinstance(value, pd.Timestamp | dt.datetime):
         if value.hour == value.minute == value.second == value.microsecond == 0:
             return value.date().isoformat()
         return value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if value is pd.NA:
-        return ""
     text = str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 
@@ -92,33 +110,65 @@ def python_rows(frame: pd.DataFrame) -> Iterator[list[Any]]:
         yield [v.item() if hasattr(v, "item") and not isinstance(v, Decimal) else v for v in values]
 
 
-def write_csv(frame: pd.DataFrame, out: BinaryIO) -> int:
-    """Write ``frame`` in the csv dialect; returns the number of data rows."""
+def headers(columns: Iterable[str], dialect: Dialect) -> list[str]:
+    if dialect.norwegian_headers:
+        return [header(c, "nb") for c in columns]
+    return list(columns)
+
+
+def write_rows(
+    columns: list[str], rows: Iterable[Iterable[Any]], out: BinaryIO, dialect: Dialect = CSV
+) -> int:
+    """Write a header and rows of Python values; returns the number of rows."""
+    if dialect.bom:
+        out.write(b"\xef\xbb\xbf")
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(frame.columns)
+    writer = csv.writer(text, delimiter=dialect.delimiter, lineterminator="\r\n")
+    writer.writerow(headers(columns, dialect))
     count = 0
-    for row in python_rows(frame):
-        writer.writerow([cell(v) for v in row])
+    for row in rows:
+        writer.writerow([cell(v, dialect) for v in row])
         count += 1
     text.flush()
     text.detach()
     return count
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
+def write_csv(frame: pd.DataFrame, out: BinaryIO, dialect: Dialect = CSV) -> int:
+    """Write ``frame`` in ``dialect``; returns the number of data rows."""
+    return write_rows(list(frame.columns), python_rows(frame), out, dialect)
+
+
+def csv_bytes(frame: pd.DataFrame, dialect: Dialect = CSV) -> bytes:
     buffer = io.BytesIO()
-    write_csv(frame, buffer)
+    write_csv(frame, buffer, dialect)
     return buffer.getvalue()
 
 
-def export(snap: Snapshot, view: str, f: Filters, out: BinaryIO) -> int:
-    """Build ``view`` under the filters and write it; returns the row count."""
-    return write_csv(VIEWS[view].build(snap, f), out)
+def export(snap: Snapshot, view: str, f: Filters, out: BinaryIO, dialect: Dialect = CSV) -> int:
+    """Build ``view`` under the filters and write it; returns the row count.
+    The long status history is streamed from DuckDB in batches."""
+    if view == "status-history":
+        f = views.resolve(snap, f)
+        result = snap.relation(views.status_history_sql(f), f.sql_params())
+        columns = [d[0] for d in result.description]
+        return write_rows(columns, _batches(result), out, dialect)
+    return write_csv(VIEWS[view].build(snap, f), out, dialect)
 
 
-def file_name(view: str, f: Filters, version_id: int) -> str:
-    """dekomp_fordeling_2018_forum-follo_v12.csv: the view, the filters and
+def view_bytes(snap: Snapshot, view: str, f: Filters, dialect: Dialect = CSV) -> bytes:
+    buffer = io.BytesIO()
+    export(snap, view, f, buffer, dialect)
+    return buffer.getvalue()
+
+
+def _batches(result: Any, size: int = 50_000) -> Iterator[tuple]:
+    while rows := result.fetchmany(size):
+        yield from rows
+
+
+def file_name(view: str, f: Filters, version_id: int, suffix: str = "csv") -> str:
+    """dekomp_distribution_2018_forum-follo_v12.csv: the view, the filters and
     the data version, so a file says what it holds."""
     parts = ["dekomp", view]
     if f.year is not None:
@@ -132,9 +182,9 @@ def file_name(view: str, f: Filters, version_id: int) -> str:
         if value is not None:
             parts.append(f"{key}-{value}")
     parts.append(f"v{version_id}")
-    return "_".join(parts) + ".csv"
+    return "_".join(parts) + f".{suffix}"
 
 
-def rows_of(frame: pd.DataFrame) -> Iterable[list[str]]:
+def rows_of(frame: pd.DataFrame, dialect: Dialect = CSV) -> Iterable[list[str]]:
     """The cells of a frame as the export writes them, for tests and totals."""
-    return ([cell(v) for v in row] for row in python_rows(frame))
+    return ([cell(v, dialect) for v in row] for row in python_rows(frame))

@@ -15,6 +15,9 @@ F_OWNER_TYPE = "filter-owner-type"
 F_AS_OF = "filter-as-of"
 F_RESET = "filter-reset"
 LANG = "language"
+DIALECT = "download-dialect"
+SNAPSHOT_BUTTON = "snapshot-button"
+SNAPSHOT_DOWNLOAD = "snapshot-download"
 
 FILTER_LABEL = "filter-label"  # {"type": FILTER_LABEL, "name": ...}
 NAV_LINK = "nav-link"  # {"type": NAV_LINK, "page": module name}

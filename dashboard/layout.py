@@ -58,40 +58,83 @@ def _control(name: str, control: object, md: int = 2) -> dbc.Col:
     )
 
 
+def _dialect_options(lang: str) -> list[dict[str, str]]:
+    tr = translator(lang)
+    return [
+        {"label": tr("download.dialect_excel"), "value": "excel"},
+        {"label": tr("download.dialect_csv"), "value": "csv"},
+    ]
+
+
 def filter_bar() -> html.Section:
     tr = translator("nb")
     return html.Section(
         dbc.Card(
             dbc.CardBody(
-                dbc.Row(
-                    [
-                        _control("year", dcc.Dropdown(id=ids.F_YEAR, placeholder=tr("filter.all"))),
-                        _control(
-                            "forum", dcc.Dropdown(id=ids.F_FORUM, placeholder=tr("filter.all")), 3
-                        ),
-                        _control(
-                            "municipality",
-                            dcc.Dropdown(id=ids.F_MUNICIPALITY, placeholder=tr("filter.all")),
-                            3,
-                        ),
-                        _control(
-                            "owner_type",
-                            dcc.Dropdown(id=ids.F_OWNER_TYPE, placeholder=tr("filter.all")),
-                        ),
-                        _control(
-                            "as_of",
-                            dcc.DatePickerSingle(
-                                id=ids.F_AS_OF,
-                                display_format="DD.MM.YYYY",
-                                first_day_of_week=1,
-                                clearable=True,
-                                placeholder=tr("filter.as_of_default"),
+                [
+                    dbc.Row(
+                        [
+                            _control(
+                                "year", dcc.Dropdown(id=ids.F_YEAR, placeholder=tr("filter.all"))
                             ),
-                            2,
-                        ),
-                    ],
-                    className="g-2 align-items-end",
-                ),
+                            _control(
+                                "forum",
+                                dcc.Dropdown(id=ids.F_FORUM, placeholder=tr("filter.all")),
+                                3,
+                            ),
+                            _control(
+                                "municipality",
+                                dcc.Dropdown(id=ids.F_MUNICIPALITY, placeholder=tr("filter.all")),
+                                3,
+                            ),
+                            _control(
+                                "owner_type",
+                                dcc.Dropdown(id=ids.F_OWNER_TYPE, placeholder=tr("filter.all")),
+                            ),
+                            _control(
+                                "as_of",
+                                dcc.DatePickerSingle(
+                                    id=ids.F_AS_OF,
+                                    display_format="DD.MM.YYYY",
+                                    first_day_of_week=1,
+                                    clearable=True,
+                                    placeholder=tr("filter.as_of_default"),
+                                ),
+                                2,
+                            ),
+                        ],
+                        className="g-2 align-items-end",
+                    ),
+                    html.Div(
+                        [
+                            html.Label(
+                                tr("download.dialect"),
+                                htmlFor=ids.DIALECT,
+                                id=ids.text("download.dialect"),
+                                className="small fw-semibold me-2 mb-0 text-nowrap",
+                            ),
+                            dbc.Select(
+                                id=ids.DIALECT,
+                                options=_dialect_options("nb"),
+                                value="excel",
+                                size="sm",
+                                persistence=True,
+                                style={"maxWidth": "12rem"},
+                            ),
+                            dbc.Button(
+                                text("action.snapshot", at="shell"),
+                                id=ids.SNAPSHOT_BUTTON,
+                                color="secondary",
+                                outline=True,
+                                size="sm",
+                                n_clicks=0,
+                                className="ms-3 text-nowrap",
+                            ),
+                            dcc.Download(id=ids.SNAPSHOT_DOWNLOAD),
+                        ],
+                        className="d-flex align-items-center mt-2",
+                    ),
+                ],
                 className="py-2",
             ),
             className="mb-3 shadow-sm filter-bar",
@@ -333,17 +376,50 @@ def follow_language(state: dict | None) -> tuple:
     Output({"type": ids.DOWNLOAD, "view": dash.MATCH, "card": dash.MATCH}, "data"),
     Input({"type": ids.DOWNLOAD_BUTTON, "view": dash.MATCH, "card": dash.MATCH}, "n_clicks"),
     State(ids.STATE, "data"),
+    State(ids.DIALECT, "value"),
     prevent_initial_call=True,
 )
-def download(n_clicks: int, state: dict | None) -> dict:
+def download(n_clicks: int, state: dict | None, dialect: str | None) -> dict:
     from dashboard import store
 
     view = ctx.triggered_id["view"]
     filters, _ = read_state(state)
     try:
         with store().snapshot() as snap:
-            data = export.csv_bytes(export.VIEWS[view].build(snap, filters))
+            data = export.view_bytes(snap, view, filters, export.DIALECTS[_dialect(dialect)])
             name = export.file_name(view, filters, snap.version.version_id)
     except StoreError:
         raise PreventUpdate from None
     return dcc.send_bytes(data, name, type="text/csv")
+
+
+def _dialect(value: str | None) -> str:
+    return value if value in export.DIALECTS else "excel"
+
+
+@callback(
+    Output(ids.SNAPSHOT_DOWNLOAD, "data"),
+    Input(ids.SNAPSHOT_BUTTON, "n_clicks"),
+    State(ids.STATE, "data"),
+    State(ids.DIALECT, "value"),
+    prevent_initial_call=True,
+)
+def download_snapshot(n_clicks: int, state: dict | None, dialect: str | None) -> dict:
+    """Every view under the filters as one ZIP (core.snapshot, as the CLI)."""
+    from core import snapshot
+    from dashboard import store
+
+    filters, _ = read_state(state)
+    try:
+        with store().snapshot() as snap:
+            data = snapshot.build(snap, filters, export.DIALECTS[_dialect(dialect)])
+            name = snapshot.file_name(filters, snap.version.version_id)
+    except StoreError:
+        raise PreventUpdate from None
+    return dcc.send_bytes(data, name, type="application/zip")
+
+
+@callback(Output(ids.DIALECT, "options"), Input(ids.STATE, "data"))
+def dialect_labels(state: dict | None) -> list[dict[str, str]]:
+    _, lang = read_state(state)
+    return _dialect_options(lang)

@@ -25,6 +25,7 @@ from babel.numbers import format_decimal
 from playwright.sync_api import Download, Locator, Page, expect
 
 from core import export
+from core.columns import COLUMNS
 from core.filters import Filters
 from core.store import Store
 from core.views import filter_options
@@ -112,9 +113,13 @@ def frame(store: Store, view: str, f: Filters) -> pd.DataFrame:
         return export.VIEWS[view].build(snap, f)
 
 
+EXCEL = export.DIALECTS["excel"]  # the UI's default download format
+
+
 def expected_csv(store: Store, view: str, f: Filters) -> bytes:
-    """What a download of ``view`` must be: the export's bytes."""
-    return export.csv_bytes(frame(store, view, f))
+    """What a download of ``view`` must be: the export's bytes (Excel dialect)."""
+    with store.snapshot() as snap:
+        return export.view_bytes(snap, view, f, EXCEL)
 
 
 def latest_year(store: Store) -> int:
@@ -168,8 +173,15 @@ def card_button(page: Page, card: str) -> Locator:
     return page.locator(f"#{card}-card").get_by_role("button", name=NB["action.download_csv"])
 
 
+NAMES = {column.nb: name for name, column in COLUMNS.items()}
+
+
 def rows(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    """A download's rows keyed by the views' column names (the Excel dialect
+    has Norwegian headers and ';')."""
+    assert data.startswith(b"\xef\xbb\xbf")
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";")
+    return [{NAMES[k]: v for k, v in row.items()} for row in reader]
 
 
 def plain(text: str) -> str:
@@ -334,7 +346,7 @@ DOWNLOADS = {
 
 
 def cli_export(db: Path, view: str, f: Filters) -> subprocess.Popen:
-    args = [str(VENV_BIN / "dekomp"), "export", view, "--db", str(db)]
+    args = [str(VENV_BIN / "dekomp"), "export", view, "--db", str(db), "--dialect", "excel"]
     for option, value in (
         ("--year", f.year),
         ("--forum", f.forum),
