@@ -89,7 +89,7 @@ def funding_over_time(frame: pd.DataFrame, lang: str) -> go.Figure:
 def forums_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Entitlement against awarded and paid, per forum."""
     tr = translator(lang)
-    label = _forum_year_labels(frame)
+    label = _labels(frame, "forum_name")
     fig = go.Figure(
         [
             go.Bar(
@@ -107,7 +107,7 @@ def forums_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
 def forum_split(frame: pd.DataFrame, lang: str) -> go.Figure:
     """What each forum awarded to institutions and to owners."""
     tr = translator(lang)
-    label = _forum_year_labels(frame)
+    label = _labels(frame, "forum_name")
     fig = go.Figure(
         [
             go.Bar(
@@ -126,11 +126,12 @@ def forum_split(frame: pd.DataFrame, lang: str) -> go.Figure:
     return _layout(fig, tr("chart.forum_split"), lang, height=max(300, 34 * len(frame) + 80))
 
 
-def _forum_year_labels(frame: pd.DataFrame) -> list[str]:
+def _labels(frame: pd.DataFrame, column: str) -> list[str]:
+    """Bar labels: the names, with the year when the rows span several years."""
     several_years = frame["year"].nunique() > 1
     return [
         f"{name} {year}" if several_years else str(name)
-        for name, year in zip(frame["forum_name"], frame["year"], strict=True)
+        for name, year in zip(frame[column], frame["year"], strict=True)
     ]
 
 
@@ -138,11 +139,7 @@ def owners_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Owners sorted by entitlement: entitlement against awarded."""
     tr = translator(lang)
     ordered = frame.sort_values("entitlement_nok", ascending=False, kind="stable")
-    several_years = ordered["year"].nunique() > 1
-    label = [
-        f"{n} {y}" if several_years else n
-        for n, y in zip(ordered["owner_name"], ordered["year"], strict=True)
-    ]
+    label = _labels(ordered, "owner_name")
     fig = go.Figure(
         [
             go.Bar(
@@ -329,11 +326,7 @@ def compliance_owners(frame: pd.DataFrame, lang: str) -> go.Figure:
     """The owners with breaches or warnings, most first."""
     tr = translator(lang)
     flagged = frame[(frame["breach"] > 0) | (frame["warning"] > 0)]
-    several_years = flagged["year"].nunique() > 1
-    label = [
-        f"{n} {y}" if several_years else n
-        for n, y in zip(flagged["owner_name"], flagged["year"], strict=True)
-    ]
+    label = _labels(flagged, "owner_name")
     fig = go.Figure(
         [
             go.Bar(
