@@ -38,6 +38,9 @@ class View:
     name: str
     build: Callable[[Snapshot, Filters], pd.DataFrame]
     description: str
+    # Rows repeat a level (spent to date per report or month): money there
+    # does not add up, so a snapshot's totals leave these views out.
+    summable: bool = True
 
 
 VIEWS: dict[str, View] = {
@@ -47,7 +50,12 @@ VIEWS: dict[str, View] = {
         View("forums", views.forums, "one row per forum and year"),
         View("compliance", views.compliance, "one row per rule and subject"),
         View("projects", views.projects, "latest status of every project as of the date"),
-        View("status-history", views.status_history, "every status report up to the date"),
+        View(
+            "status-history",
+            views.status_history,
+            "every status report up to the date",
+            summable=False,
+        ),
         View("status-by-month", views.status_by_month, "projects per status at each month end"),
         View(
             "funding-over-time",
@@ -57,7 +65,12 @@ VIEWS: dict[str, View] = {
         View("municipalities", views.municipalities, "the distribution per municipality"),
         View("compliance-summary", views.compliance_summary, "statuses per forum and rule"),
         View("compliance-owners", views.compliance_owners, "statuses per owner"),
-        View("spending-over-time", views.spending_over_time, "spent and budget per forum, month"),
+        View(
+            "spending-over-time",
+            views.spending_over_time,
+            "spent and budget per forum, month",
+            summable=False,
+        ),
         View("scheme-years", views.scheme_years, "the scheme's parameters per year"),
     ]
 }

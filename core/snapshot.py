@@ -86,7 +86,8 @@ def build(
         data = export.csv_bytes(frame, dialect)
         file = export.file_name(name, f, data_version.version_id)
         files.append((file, data))
-        metadata_files[file] = {"view": name, "rows": len(frame), "totals": totals(frame)}
+        view_totals = totals(frame) if export.VIEWS[name].summable else {}
+        metadata_files[file] = {"view": name, "rows": len(frame), "totals": view_totals}
         seen_columns += [c for c in frame.columns if c not in seen_columns]
     metadata = {
         "filters": {

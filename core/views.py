@@ -651,8 +651,9 @@ def compliance_owners(snap: Snapshot, f: Filters) -> pd.DataFrame:
                count(*) FILTER (WHERE status = 'warning') AS warning,
                count(*) FILTER (WHERE status = 'ok') AS ok,
                count(*) FILTER (WHERE status = 'not_applicable') AS not_applicable,
-               string_agg(DISTINCT r.rule_id, ' ' ORDER BY r.rule_id)
-                   FILTER (WHERE status = 'breach') AS rules_breached
+               array_to_string(list_transform(list_sort(list_distinct(
+                   list(CAST(substr(r.rule_id, 2) AS INTEGER)) FILTER (WHERE status = 'breach')
+               )), lambda n: 'R' || n), ' ') AS rules_breached
         FROM rule_rows_owners r JOIN school_owner o USING (owner_id)
         GROUP BY r.year, r.owner_id, o.name, o.owner_type
         ORDER BY r.year, breach DESC, warning DESC, o.name, r.owner_id
