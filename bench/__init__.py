@@ -1,0 +1,1 @@
+"""Benchmarks and the national-scale test data they run on (``bench.generate``)."""
