@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -69,6 +70,14 @@ class Inputs:
     confirmations: pd.DataFrame  # recipient-year: received_date, used, repaid
     projects: pd.DataFrame  # projects with their latest status as of the date
 
+    @cached_property
+    def parameters(self) -> dict[tuple[int, str], dict[str, Any]]:
+        return {(r["year"], r["region_id"]): r for r in self.years.to_dict("records")}
+
+    @cached_property
+    def owner_names(self) -> dict[str, str]:
+        return dict(zip(self.owners_year["owner_id"], self.owners_year["owner_name"], strict=False))
+
 
 def _row(
     year: int | None,
@@ -120,9 +129,9 @@ def _share(numerator: int, denominator: int) -> Decimal:
     )
 
 
-def _params(inputs: Inputs, year: int, region_id: str) -> pd.Series:
-    match = inputs.years[(inputs.years["year"] == year) & (inputs.years["region_id"] == region_id)]
-    return match.iloc[0]
+def _params(inputs: Inputs, year: int, region_id: str) -> dict[str, Any]:
+    """The scheme year's parameters (a dict lookup: rules call this per row)."""
+    return inputs.parameters[(year, region_id)]
 
 
 def _days(count: int) -> str:
@@ -143,25 +152,34 @@ def r1_cofinancing(inputs: Inputs) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     awards = inputs.awards
     members = inputs.owners_year[inputs.owners_year["forum_id"].notna()]
-    cofin = inputs.cofinancing.set_index(["year", "owner_id"])
+    members_of: dict[tuple[int, str], set[str]] = {}
+    for year, forum_id, owner_id in zip(
+        members["year"], members["forum_id"], members["owner_id"], strict=True
+    ):
+        members_of.setdefault((year, forum_id), set()).add(owner_id)
+    cofin = {
+        (y, o): (int(c), int(k))
+        for y, o, c, k in zip(
+            inputs.cofinancing["year"],
+            inputs.cofinancing["owner_id"],
+            inputs.cofinancing["cash"],
+            inputs.cofinancing["in_kind"],
+            strict=True,
+        )
+    }
     for (year, forum_id), forum_awards in awards.groupby(["year", "forum_id"], sort=True):
         region_id = forum_awards["region_id"].iloc[0]
         rate = Decimal(str(_params(inputs, year, region_id)["cofinancing_rate"]))
         grant = int(forum_awards["amount_nok"].sum())
         required = int((rate * grant).to_integral_value(ROUND_HALF_UP))
-        forum_members = members[(members["year"] == year) & (members["forum_id"] == forum_id)]
         received = (
             forum_awards[forum_awards["recipient_owner_id"].notna()]
             .groupby("recipient_owner_id")["amount_nok"]
             .sum()
         )
         committed_by_owner: dict[str, tuple[int, int]] = {}
-        for owner_id in sorted(set(forum_members["owner_id"]) | set(received.index)):
-            cash, in_kind = 0, 0
-            if (year, owner_id) in cofin.index:
-                entry = cofin.loc[(year, owner_id)]
-                cash, in_kind = int(entry["cash"]), int(entry["in_kind"])
-            committed_by_owner[owner_id] = (cash, in_kind)
+        for owner_id in sorted(members_of.get((year, forum_id), set()) | set(received.index)):
+            committed_by_owner[owner_id] = cofin.get((year, owner_id), (0, 0))
         committed = sum(c + k for c, k in committed_by_owner.values())
         forum_name = forum_awards["forum_name"].iloc[0]
         status = OK if committed >= required else BREACH
@@ -189,9 +207,7 @@ def r1_cofinancing(inputs: Inputs) -> list[dict[str, Any]]:
         )
         weights = {o: int(v) for o, v in received.items() if v > 0}
         owner_required = largest_remainder(required, weights) if weights else {}
-        names = dict(
-            zip(inputs.owners_year["owner_id"], inputs.owners_year["owner_name"], strict=False)
-        )
+        names = inputs.owner_names
         for owner_id, need in sorted(owner_required.items()):
             cash, in_kind = committed_by_owner.get(owner_id, (0, 0))
             given = cash + in_kind

@@ -164,6 +164,25 @@ def parse_history_year(value: Any) -> int:
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y")
 
 
+def _iso_date(text: str) -> dt.date | None:
+    """The common case first: YYYY-MM-DD, without strptime's cost."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+    return None
+
+
+def _date_in_other_formats(text: str) -> dt.date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         date = value.date()
@@ -175,14 +194,10 @@ def parse_date(value: Any) -> dt.date:
             raise fail("formula", "er en formel, ikke en dato")
         # Excel and pandas write datetimes as "2018-07-01 00:00:00".
         text = re.sub(r"[ T]00:00(:00)?$", "", text)
-        for fmt in _DATE_FORMATS:
-            try:
-                date = dt.datetime.strptime(text, fmt).date()
-                break
-            except ValueError:
-                continue
-        else:
+        found = _iso_date(text) or _date_in_other_formats(text)
+        if found is None:
             raise fail("date", "er ikke en dato; skriv ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ")
+        date = found
     if not FIRST_PLAUSIBLE_DATE <= date <= LAST_PLAUSIBLE_DATE:
         raise fail(
             "range",
