@@ -26,7 +26,8 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,12 +121,43 @@ def _bind(sql: str, params: Params) -> Sequence[Any] | dict[str, Any]:
     return params or []
 
 
+class ResultCache:
+    """Computed frames keyed by (version file, what, filters): a version never
+    changes, so an entry is valid until it falls out (least recently used)."""
+
+    def __init__(self, maxsize: int = 64) -> None:
+        self._maxsize = maxsize
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Hashable, pd.DataFrame] = OrderedDict()
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key].copy()  # callers may change their copy
+        frame = compute()
+        with self._lock:
+            self._entries[key] = frame
+            while len(self._entries) > self._maxsize:
+                self._entries.popitem(last=False)
+        return frame.copy()
+
+
 class Snapshot:
     """One cursor on one version for the life of a request."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection, path: Path) -> None:
+    def __init__(
+        self, cursor: duckdb.DuckDBPyConnection, path: Path, cache: ResultCache | None = None
+    ) -> None:
         self._cursor = cursor
         self.path = path
+        self._cache = cache
+
+    def memo(self, key: Hashable, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """``compute()``, or its earlier result for this version and key."""
+        if self._cache is None:
+            return compute()
+        return self._cache.get_or_compute((str(self.path), key), compute)
 
     def df(self, sql: str, params: Params = None) -> pd.DataFrame:
         """The result as a DataFrame with exact types: DECIMAL as Decimal,
@@ -175,6 +207,7 @@ class Store:
         self._pid: int | None = None
         self._target: Path | None = None
         self._conn: duckdb.DuckDBPyConnection | None = None
+        self.cache = ResultCache()
 
     def _connection(self) -> tuple[Path, duckdb.DuckDBPyConnection]:
         for _ in range(5):
@@ -203,7 +236,7 @@ class Store:
         target, conn = self._connection()
         cursor = conn.cursor()
         try:
-            yield Snapshot(cursor, target)
+            yield Snapshot(cursor, target, self.cache)
         finally:
             cursor.close()
 

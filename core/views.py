@@ -523,20 +523,31 @@ FROM confirmation WHERE received_date <= $as_of ORDER BY ALL
 
 
 def compliance_inputs(snap: Snapshot, f: Filters) -> rules.Inputs:
-    """Everything the rules read, for all years and owners, as of the date."""
+    """What the rules read, as of the date: every year, or with a year filter
+    that year (and the year before, whose development areas R9 compares)."""
     f = resolve(snap, f)
-    everything = Filters(as_of=f.as_of)
-    snap.register("entitlement", entitlement_frame(snap, everything))
-    params = everything.sql_params()
+    scope = Filters(year=f.year, as_of=f.as_of)
+    snap.register("entitlement", entitlement_frame(snap, scope))
+    params = Filters(as_of=f.as_of).sql_params()
+    awards = snap.df(_RULE_AWARDS.format(awards=_AWARD_FIGURES), params)
+    owners_year = snap.df(_RULE_OWNERS)
+    cofinancing = snap.df(_RULE_COFINANCING)
+    needs = snap.df(_RULE_NEEDS, params)
+    confirmations = snap.df(_RULE_CONFIRMATIONS, params)
+    if f.year is not None:
+        awards = awards[awards["year"] == f.year]
+        cofinancing = cofinancing[cofinancing["year"] == f.year]
+        confirmations = confirmations[confirmations["year"] == f.year]
+        needs = needs[needs["year"].isin([f.year - 1, f.year])]
     return rules.Inputs(
         as_of=f.as_of,
         years=snap.df(_RULE_YEARS),
-        awards=snap.df(_RULE_AWARDS.format(awards=_AWARD_FIGURES), params),
-        owners_year=snap.df(_RULE_OWNERS),
-        cofinancing=snap.df(_RULE_COFINANCING),
-        needs=snap.df(_RULE_NEEDS, params),
-        confirmations=snap.df(_RULE_CONFIRMATIONS, params),
-        projects=projects(snap, everything),
+        awards=awards,
+        owners_year=owners_year,
+        cofinancing=cofinancing,
+        needs=needs,
+        confirmations=confirmations,
+        projects=projects(snap, scope),
     )
 
 
@@ -551,8 +562,14 @@ ORDER BY r.position
 
 def compliance(snap: Snapshot, f: Filters) -> pd.DataFrame:
     """One row per rule and subject. Owner filters keep the rows about
-    owners they select (and their awards and projects)."""
+    owners they select (and their awards and projects). Cached per data
+    version and filters: the overview, the rule table and its summaries all
+    read it."""
     f = resolve(snap, f)
+    return snap.memo(("compliance", f), lambda: _compliance(snap, f))
+
+
+def _compliance(snap: Snapshot, f: Resolved) -> pd.DataFrame:
     frame = rules.evaluate(compliance_inputs(snap, f))
     snap.register("rule_rows", frame.assign(position=range(len(frame))))
     where = combine(
