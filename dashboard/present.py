@@ -129,7 +129,14 @@ def column_defs(
         if column == "title":
             spec |= {"minWidth": 340, "tooltipField": "title"}
         if column in wrap:
-            spec |= {"wrapText": True, "autoHeight": True, "minWidth": 360, "flex": 1}
+            spec |= {
+                "wrapText": True,
+                "autoHeight": True,
+                "minWidth": 360,
+                "flex": 1,
+                # AG Grid's row line height is too tall for wrapped prose.
+                "cellStyle": {"lineHeight": "1.35", "paddingTop": "6px", "paddingBottom": "6px"},
+            }
         if column in hidden:
             spec["hide"] = True
         defs.append(spec)

@@ -40,6 +40,7 @@ register(OWNERS)
 register(RULES_TABLE)
 
 RULE_SELECT = "comp-rule"
+ALL = "alle"  # a select shows an empty box for the value ""
 STATUS_SELECT = "comp-status"
 
 
@@ -55,7 +56,7 @@ def _controls() -> dbc.Row:
                         className="form-label small",
                         id=ids.text("filter.rule"),
                     ),
-                    dbc.Select(id=RULE_SELECT, options=_rule_options("nb"), value="", size="sm"),
+                    dbc.Select(id=RULE_SELECT, options=_rule_options("nb"), value=ALL, size="sm"),
                 ],
                 md=4,
             ),
@@ -68,7 +69,7 @@ def _controls() -> dbc.Row:
                         id=ids.text("filter.status"),
                     ),
                     dbc.Select(
-                        id=STATUS_SELECT, options=_status_options("nb"), value="", size="sm"
+                        id=STATUS_SELECT, options=_status_options("nb"), value=ALL, size="sm"
                     ),
                 ],
                 md=3,
@@ -101,14 +102,14 @@ def options(state: dict | None) -> tuple:
 
 def _rule_options(lang: str) -> list[dict[str, str]]:
     tr = translator(lang)
-    return [{"label": tr("filter.all"), "value": ""}] + [
+    return [{"label": tr("filter.all"), "value": ALL}] + [
         {"label": f"{rule} {tr('rule.' + rule)}", "value": rule} for rule in RULES
     ]
 
 
 def _status_options(lang: str) -> list[dict[str, str]]:
     tr = translator(lang)
-    return [{"label": tr("filter.all"), "value": ""}] + [
+    return [{"label": tr("filter.all"), "value": ALL}] + [
         {"label": tr(f"status.{s}"), "value": s} for s in STATUSES
     ]
 
@@ -122,8 +123,8 @@ def _status_options(lang: str) -> list[dict[str, str]]:
 def filter_rows(rule: str | None, status: str | None, _rows: list | None) -> dict:
     """Narrow the table in the browser; the download keeps every row."""
     model = {}
-    if rule:
+    if rule and rule != ALL:
         model["rule_id"] = {"filterType": "text", "type": "equals", "filter": rule}
-    if status:
+    if status and status != ALL:
         model["status"] = {"filterType": "text", "type": "equals", "filter": status}
     return model
