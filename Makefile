@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8050
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-test demo db chromium lint format templates clean
+.PHONY: run test install install-test demo db chromium lint format templates clean bench
 
 # Re-install when the project's dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -55,6 +55,15 @@ lint: install-test
 format: install-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The performance figures of docs/performance.md (bench/run.py; results in
+# bench/results.json). First loads are measured in Chromium when Playwright
+# is installed (make install-test).
+BENCH_SCALE    ?= 1.0
+BENCH_REQUESTS ?= 200
+
+bench: install
+	$(PY) -m bench.run --scale $(BENCH_SCALE) --requests $(BENCH_REQUESTS)
 
 templates: install
 	$(VENV)/bin/dekomp templates --out data/templates

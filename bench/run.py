@@ -1,0 +1,593 @@
+"""The performance benchmark: every figure of docs/performance.md in one run,
+each measured side by side with its floor on the same machine.
+
+    .venv/bin/python -m bench.run --scale 1.0 --requests 200     # make bench
+    .venv/bin/python -m bench.run --scale 0.01 --requests 20     # the CI proof
+
+1. the national data set and its database (bench/cache/scale-<s>/, reused);
+2. the floor: a Dash callback that does nothing (``ping`` in dashboard/layout.py)
+   served by the same gunicorn (app:server, 2 workers, 4 threads);
+3. each page's main callback over HTTP, the filter state cycling through
+   states drawn from the data; median and p95 against the floor's;
+4. ``dekomp export status-history --dialect csv`` against DuckDB's own COPY;
+5. cold start (process start to ``GET /`` answered) against a minimal Dash app;
+6. each page's compressed first-load transfer, in Chromium (Playwright);
+7. the gunicorn workers' peak memory (VmHWM) after the callbacks.
+
+Everything on 127.0.0.1, bounded in time, every process stopped at the end.
+Figures go to bench/results.json; the last line printed starts with ``bench:``.
+No figure is asserted: the ``met`` booleans only report the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CACHE = ROOT / "bench" / "cache"
+RESULTS = ROOT / "bench" / "results.json"
+
+PAGES = {  # page name -> path
+    "overview": "/",
+    "distribution": "/fordeling",
+    "compliance": "/etterlevelse",
+    "projects": "/prosjekter",
+    "about": "/om",
+}
+# Callback name -> an output that identifies it in the request the browser sends.
+CALLBACKS = {
+    "ov-kpis": "ov-projects.children",
+    "ov-funding": "ov-funding-grid.rowData",
+    "dist-forums": "dist-forums-grid.rowData",
+    "dist-owners": "dist-owners-grid.rowData",
+    "dist-map": "dist-map-grid.rowData",
+    "comp-rules": "comp-rules-grid.rowData",
+    "proj-status": "proj-status-grid.rowData",
+    "proj-latest": "proj-latest-grid.rowData",
+    "about-years": "about-years-grid.rowData",
+}
+REQUIRED = ["ov-kpis", "dist-forums", "dist-owners", "comp-rules", "proj-latest"]
+PING = {
+    "output": "ping-out.data",
+    "outputs": {"id": "ping-out", "property": "data"},
+    "inputs": [{"id": "ping-in", "property": "data", "value": 0}],
+    "changedPropIds": ["ping-in.data"],
+    "state": [],
+}
+TARGETS = {
+    "callback_ratio_median": 3.0,
+    "callback_ratio_p95": 5.0,
+    "export_ratio": 1.5,
+    "cold_start_ratio": 2.0,
+    "first_load_mb": 2.5,
+    "worker_peak_mb": 400.0,
+}
+START_TIMEOUT = 120.0
+REQUEST_TIMEOUT = 60.0
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- processes ------------------------------------------------------------------
+
+_PROCESSES: list[subprocess.Popen] = []
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop one process we started (and its workers: gunicorn's master stops
+    them on SIGTERM); SIGKILL on its own process group if it will not go."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # its own session: only ours
+            process.wait(timeout=10)
+    if process in _PROCESSES:
+        _PROCESSES.remove(process)
+
+
+def stop_all() -> None:
+    for process in list(_PROCESSES):
+        with contextlib.suppress(Exception):
+            _stop(process)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _vm_hwm_mb(pid: int) -> float:
+    text = Path(f"/proc/{pid}/status").read_text()
+    match = re.search(r"^VmHWM:\s+(\d+) kB", text, re.M)
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+class Server:
+    """gunicorn on a free loopback port; ``started`` is the monotonic time of
+    the process start and ``ready`` the time ``GET /`` first answered 200."""
+
+    def __init__(self, app: str, db: Path | None, workers: int, threads: int) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ)
+        if db is not None:
+            env["DEKOMP_DB"] = str(db)
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                app,
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        _PROCESSES.append(self.process)
+        self.ready = self._wait_ready()
+
+    def _wait_ready(self) -> float:
+        deadline = self.started + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            try:
+                if requests.get(self.url + "/", timeout=5).status_code == 200:
+                    return time.monotonic()
+            except requests.RequestException:
+                pass
+            time.sleep(0.01)
+        raise RuntimeError(f"no answer from {self.url} in {START_TIMEOUT:.0f} s")
+
+    def workers(self) -> list[int]:
+        return _children(self.process.pid)
+
+    def stop(self) -> None:
+        _stop(self.process)
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# --- 1. data --------------------------------------------------------------------
+
+
+def dataset(scale: float) -> Path:
+    from core import store
+
+    folder = CACHE / f"scale-{scale}"
+    db = folder / "dekomp.duckdb"
+    if store.Paths(db).published() is not None:
+        log(f"reusing {db}")
+        return db
+    folder.mkdir(parents=True, exist_ok=True)
+    log(f"building the data set at scale {scale} in {folder}")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.generate",
+            "--out",
+            str(folder),
+            "--scale",
+            str(scale),
+            "--db",
+            str(db),
+        ],
+        cwd=ROOT,
+        check=True,
+        timeout=1800,
+        stdout=subprocess.DEVNULL,
+    )
+    return db
+
+
+def filter_states(db: Path, count: int = 24) -> list[dict[str, str]]:
+    """``count`` different filter states (the store's data) from the data's
+    years, forums and municipalities; deterministic."""
+    from core import store
+    from core.filters import Filters
+    from core.views import filter_options
+
+    with store.Store(db).snapshot() as snap:
+        opts = filter_options(snap)
+    rng = random.Random(20260101)
+    years = list(opts.years)
+    forums = [f for f, _ in opts.forums]
+    knrs = sorted({m[0] for m in opts.municipalities})
+    states: list[dict[str, str]] = []
+    seen: set[str] = set()
+    shapes = ["year", "year+forum", "year+municipality", "forum", "municipality", "all"]
+    attempts = 0
+    while len(states) < count and attempts < 1000:
+        attempts += 1
+        shape = shapes[attempts % len(shapes)]
+        year = rng.choice(years) if "year" in shape else None
+        forum = rng.choice(forums) if "forum" in shape else None
+        knr = rng.choice(knrs) if "municipality" in shape else None
+        query = Filters.parse(year=year, forum=forum, municipality=knr).to_query()
+        url_query = query if year is not None else "aar=alle" + (f"&{query}" if query else "")
+        if query in seen:
+            continue
+        seen.add(query)
+        states.append({"query": query, "lang": "nb", "url_query": url_query})
+    return states
+
+
+# --- 2/3/6. browser and callbacks ----------------------------------------------
+
+
+def _appender(items: list[Any]) -> Any:
+    """A handler for Playwright's events (it wants a Python function)."""
+
+    def append(item: Any) -> None:
+        items.append(item)
+
+    return append
+
+
+def browser_pass(url: str) -> tuple[dict[str, int | None], dict[str, dict]]:
+    """Each page's first load in a fresh Chromium context: the bytes it
+    transferred (encoded bodies as the browser received them), and the
+    request body the browser sent for each callback of ``CALLBACKS``."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        log("Playwright is not installed: no first-load figures (make install-test)")
+        return {page: None for page in PAGES}, {}
+    sizes: dict[str, int | None] = {}
+    bodies: dict[str, dict] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            for page_name, path in PAGES.items():
+                context = browser.new_context()
+                page = context.new_page()
+                finished: list[Any] = []
+                sent: list[Any] = []
+                page.on("request", _appender(sent))
+                page.on("requestfinished", _appender(finished))
+                page.goto(url + path, wait_until="networkidle", timeout=60_000)
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline:  # until the callbacks' chain settles
+                    count = len(sent)
+                    page.wait_for_timeout(1000)
+                    page.wait_for_load_state("networkidle")
+                    if len(sent) == count:
+                        break
+                total = 0
+                for request in finished:
+                    size = request.sizes()
+                    total += size["responseBodySize"] + size["responseHeadersSize"]
+                for request in sent:
+                    if "/_dash-update-component" in request.url and request.post_data:
+                        body = json.loads(request.post_data)
+                        for name, marker in CALLBACKS.items():
+                            if marker in body.get("output", ""):
+                                bodies.setdefault(name, body)
+                sizes[page_name] = total
+                context.close()
+        finally:
+            browser.close()
+    return sizes, bodies
+
+
+def _with_state(body: dict, state: dict) -> dict:
+    body = json.loads(json.dumps(body))
+    for item in body.get("inputs", []):
+        if isinstance(item, dict) and item.get("id") == "filter-state":
+            item["value"] = state
+    return body
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def measure_callbacks(
+    url: str, bodies: dict[str, dict], states: list[dict], n: int
+) -> dict[str, list[float]]:
+    """``n`` rounds; in each, the floor and every callback once, in turn, each
+    callback with the round's filter state: side by side under the same load."""
+    session = requests.Session()
+    times: dict[str, list[float]] = {"floor": [], **{name: [] for name in bodies}}
+    endpoint = url + "/_dash-update-component"
+
+    def call(body: dict) -> float:
+        started = time.perf_counter()
+        response = session.post(endpoint, json=body, timeout=REQUEST_TIMEOUT)
+        took = time.perf_counter() - started
+        if response.status_code not in (200, 204):
+            raise RuntimeError(f"{response.status_code} from {body['output'][:60]}")
+        return took * 1000
+
+    for body in bodies.values():  # one warm-up each: imports, connection, first query
+        call(_with_state(body, states[0]))
+    call(PING)
+    for i in range(n):
+        state = states[i % len(states)]
+        ping = dict(PING, inputs=[{"id": "ping-in", "property": "data", "value": i}])
+        times["floor"].append(call(ping))
+        for name, body in bodies.items():
+            times[name].append(call(_with_state(body, state)))
+    return times
+
+
+# --- 4. export --------------------------------------------------------------------
+
+
+def measure_export(db: Path, repeat: int) -> tuple[float, float, int]:
+    from core import store
+    from core.filters import Filters
+    from core.views import resolve, status_history_sql
+
+    with store.Store(db).snapshot() as snap:
+        version_file = snap.path
+        f = resolve(snap, Filters())
+    sql = status_history_sql(f)
+    used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
+    params = {k: v for k, v in f.sql_params().items() if k in used}
+    export_times, copy_times = [], []
+    with tempfile.TemporaryDirectory(prefix="dekomp-bench-") as tmp:
+        out = Path(tmp) / "export.csv"
+        copy_out = Path(tmp) / "copy.csv"
+        for _ in range(repeat):
+            started = time.perf_counter()
+            subprocess.run(
+                [
+                    str(BIN / "dekomp"),
+                    "export",
+                    "status-history",
+                    "--dialect",
+                    "csv",
+                    "--db",
+                    str(db),
+                    "--out",
+                    str(out),
+                ],
+                check=True,
+                timeout=600,
+                stderr=subprocess.DEVNULL,
+            )
+            export_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            with duckdb.connect(str(version_file), read_only=True) as conn:
+                conn.execute(f"COPY ({sql}) TO '{copy_out}' (FORMAT csv)", params)
+            copy_times.append(time.perf_counter() - started)
+        with out.open("rb") as handle:
+            rows = sum(1 for _ in handle) - 1
+    return statistics.median(export_times), statistics.median(copy_times), rows
+
+
+# --- 5. cold start ------------------------------------------------------------------
+
+
+def cold_start(app: str, db: Path | None, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        with Server(app, db, workers=1, threads=4) as server:
+            times.append(server.ready - server.started)
+    return statistics.median(times)
+
+
+# --- report -------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": model,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "platform": platform.platform(),
+    }
+
+
+def run(scale: float, n: int, repeat: int) -> dict[str, Any]:
+    began = time.monotonic()
+    db = dataset(scale)
+    states = filter_states(db)
+    log(f"{len(states)} filter states")
+    results: dict[str, Any] = {"scale": scale, "requests": n, "filter_states": len(states)}
+
+    log("serving the app (gunicorn, 2 workers, 4 threads)")
+    with Server("app:server", db, workers=2, threads=4) as server:
+        log("first loads in Chromium")
+        sizes, bodies = browser_pass(server.url)
+        missing = [name for name in REQUIRED if name not in bodies]
+        if missing:
+            raise RuntimeError(f"the browser sent no request for {missing}")
+        log(f"{n} rounds of the floor and {len(bodies)} callbacks")
+        times = measure_callbacks(server.url, bodies, states, n)
+        workers = server.workers()
+        peaks = [_vm_hwm_mb(pid) for pid in workers]
+
+    floor_median = statistics.median(times["floor"])
+    floor_p95 = percentile(times["floor"], 95)
+    results["floor"] = {"median_ms": floor_median, "p95_ms": floor_p95}
+    callback: dict[str, Any] = {}
+    for name in bodies:
+        median, p95 = statistics.median(times[name]), percentile(times[name], 95)
+        callback[name] = {
+            "median_ms": median,
+            "p95_ms": p95,
+            "ratio_median": median / floor_median,
+            "ratio_p95": p95 / floor_p95,
+        }
+    worst_median = max(callback, key=lambda k: callback[k]["ratio_median"])
+    worst_p95 = max(callback, key=lambda k: callback[k]["ratio_p95"])
+    callback["ratio_median"] = callback[worst_median]["ratio_median"]
+    callback["ratio_p95"] = callback[worst_p95]["ratio_p95"]
+    callback["worst_median"] = worst_median
+    callback["worst_p95"] = worst_p95
+    results["callback"] = callback
+    results["memory"] = {
+        "worker_pids": workers,
+        "worker_peaks_mb": peaks,
+        "worker_peak_mb": max(peaks) if peaks else None,
+    }
+    results["first_load"] = {page: {"bytes": size} for page, size in sizes.items()}
+    known = [s for s in sizes.values() if s is not None]
+    results["first_load"]["max_bytes"] = max(known) if known else None
+
+    log("export against COPY")
+    export_s, copy_s, rows = measure_export(db, repeat)
+    results["export"] = {"seconds": export_s, "rows": rows, "ratio": export_s / copy_s}
+    results["copy"] = {"seconds": copy_s}
+
+    log("cold starts")
+    app_s = cold_start("app:server", db, repeat)
+    minimal_s = cold_start("bench.minimal_app:server", None, repeat)
+    results["cold_start"] = {
+        "app_seconds": app_s,
+        "minimal_seconds": minimal_s,
+        "ratio": app_s / minimal_s,
+    }
+
+    first_mb = results["first_load"]["max_bytes"]
+    first_mb = first_mb / 1e6 if first_mb is not None else None
+    peak = results["memory"]["worker_peak_mb"]
+    results["targets"] = TARGETS
+    results["met"] = {
+        "callback_ratio_median": callback["ratio_median"] <= TARGETS["callback_ratio_median"],
+        "callback_ratio_p95": callback["ratio_p95"] <= TARGETS["callback_ratio_p95"],
+        "export_ratio": results["export"]["ratio"] <= TARGETS["export_ratio"],
+        "cold_start_ratio": results["cold_start"]["ratio"] <= TARGETS["cold_start_ratio"],
+        "first_load_mb": first_mb is not None and first_mb <= TARGETS["first_load_mb"],
+        "worker_peak_mb": peak is not None and peak <= TARGETS["worker_peak_mb"],
+    }
+    results["machine"] = machine()
+    results["seconds"] = time.monotonic() - began
+    return results
+
+
+def table(r: dict[str, Any]) -> str:
+    lines = [f"{'figure':34} {'median':>10} {'p95':>10} {'x floor':>8} {'x p95':>8}"]
+    fl = r["floor"]
+    lines.append(f"{'floor (no-op callback)':34} {fl['median_ms']:8.1f}ms {fl['p95_ms']:8.1f}ms")
+    for name, c in r["callback"].items():
+        if isinstance(c, dict):
+            lines.append(
+                f"{'callback ' + name:34} {c['median_ms']:8.1f}ms {c['p95_ms']:8.1f}ms "
+                f"{c['ratio_median']:7.2f}x {c['ratio_p95']:7.2f}x"
+            )
+    e, cp, cs = r["export"], r["copy"], r["cold_start"]
+    lines.append(f"{'export status-history (' + str(e['rows']) + ' rows)':34} {e['seconds']:9.2f}s")
+    lines.append(
+        f"{'duckdb COPY (same query)':34} {cp['seconds']:9.2f}s {'':10} {e['ratio']:7.2f}x"
+    )
+    lines.append(f"{'cold start app (1 worker)':34} {cs['app_seconds']:9.2f}s")
+    lines.append(
+        f"{'cold start minimal Dash app':34} {cs['minimal_seconds']:9.2f}s "
+        f"{'':10} {cs['ratio']:7.2f}x"
+    )
+    for page, v in r["first_load"].items():
+        if isinstance(v, dict):
+            size = "n/a" if v["bytes"] is None else f"{v['bytes'] / 1e6:.2f} MB"
+            lines.append(f"{'first load ' + page:34} {size:>10}")
+    peaks = ", ".join(f"{p:.0f}" for p in r["memory"]["worker_peaks_mb"])
+    lines.append(f"{'worker peak RSS (VmHWM)':34} {peaks:>10} MB")
+    lines.append(
+        "targets met: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in r["met"].items())
+    )
+    return "\n".join(lines)
+
+
+def summary(r: dict[str, Any]) -> str:
+    first = r["first_load"]["max_bytes"]
+    first_text = "n/a" if first is None else f"{first / 1e6:.1f} MB"
+    peak = r["memory"]["worker_peak_mb"]
+    return (
+        f"bench: callback median {r['callback']['ratio_median']:.1f}x "
+        f"p95 {r['callback']['ratio_p95']:.1f}x floor; "
+        f"export {r['export']['ratio']:.1f}x COPY; "
+        f"cold start {r['cold_start']['ratio']:.1f}x; "
+        f"first load max {first_text}; "
+        f"worker peak {peak:.0f} MB"
+    )
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--requests", type=int, default=200, help="requests per callback")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of export and cold start")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.scale <= 0 or args.requests < 1 or args.repeat < 1:
+        parser.error("--scale, --requests and --repeat must be positive")
+    signal.signal(signal.SIGTERM, _terminate)
+    os.chdir(ROOT)
+    try:
+        results = run(args.scale, args.requests, args.repeat)
+    finally:
+        stop_all()
+    args.out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    print(table(results))
+    print(summary(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
