@@ -16,6 +16,7 @@ from dashboard.layout import shell
 from dashboard.settings import Settings
 
 HERE = Path(__file__).resolve().parent
+GEO_DIR = HERE.parent / "data" / "geo"
 STORE_KEY = "DEKOMP_STORE"
 
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     app.index_string = app.index_string.replace("<html>", '<html lang="nb">')
     app.layout = shell()
     server.add_url_rule("/healthz", "healthz", _healthz)
+    server.add_url_rule("/geo/<path:name>", "geo", _geo)
     _warm_up(app)
     return app
 
@@ -59,6 +61,11 @@ def _warm_up(app: dash.Dash) -> None:
 def store() -> Store:
     """The store of the app serving the current request."""
     return flask.current_app.config[STORE_KEY]
+
+
+def _geo(name: str) -> flask.Response:
+    """The map's municipality boundaries (data/geo), cached by the browser."""
+    return flask.send_from_directory(GEO_DIR, name, max_age=86_400)
 
 
 def _healthz() -> tuple[flask.Response, int]:

@@ -7,12 +7,8 @@ has a title, and its table twin carries the same numbers.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,7 +24,6 @@ STATUS_COLOURS = {
     "completed": "#999999",
     "cancelled": "#D55E00",
 }
-GEOJSON = Path(__file__).resolve().parent.parent / "data" / "geo" / "kommuner-2020.geojson"
 
 
 def _layout(fig: go.Figure, title: str, lang: str, height: int = 380) -> go.Figure:
@@ -183,9 +178,10 @@ def treemap(frame: pd.DataFrame, lang: str) -> go.Figure:
     return _layout(fig, tr("chart.treemap"), lang, height=460)
 
 
-@cache
-def geojson() -> dict[str, Any]:
-    return json.loads(GEOJSON.read_text(encoding="utf-8"))
+# Served by the app (dashboard.create_app) and fetched once by the browser,
+# which caches it: the figure only names it, instead of carrying 600 KB of
+# shapes in every response.
+GEOJSON_URL = "/geo/kommuner-2020.geojson"
 
 
 def municipality_map(frame: pd.DataFrame, lang: str) -> go.Figure:
@@ -200,7 +196,7 @@ def municipality_map(frame: pd.DataFrame, lang: str) -> go.Figure:
     ]
     fig = go.Figure(
         go.Choropleth(
-            geojson=geojson(),
+            geojson=GEOJSON_URL,
             featureidkey="properties.knr",
             locations=data["map_municipality_number"],
             z=per_fte,
