@@ -68,6 +68,7 @@ from scripts.make_demo_data import (
     PROJECT_TITLES,
     REFERENCE,
     RESERVED_ORGNR,
+    SORT_COLUMNS,
     TARGET_GROUPS,
     cell,
     d,
@@ -1114,12 +1115,6 @@ class Builder:
 
 
 # --- Writing ------------------------------------------------------------------------
-
-# Where a kind has two keys, the order that keeps a forum's (or a year's) rows together.
-SORT_COLUMNS = {
-    "memberships": ("year", "forum_id", "institution_id", "owner_id"),
-    "confirmations": ("year", "recipient_institution_id", "recipient_owner_id"),
-}
 
 
 def sort_columns(kind: str) -> list[int]:
