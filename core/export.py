@@ -196,8 +196,3 @@ def file_name(view: str, f: Filters, version_id: int, suffix: str = "csv") -> st
             parts.append(f"{key}-{value}")
     parts.append(f"v{version_id}")
     return "_".join(parts) + f".{suffix}"
-
-
-def rows_of(frame: pd.DataFrame, dialect: Dialect = CSV) -> Iterable[list[str]]:
-    """The cells of a frame as the export writes them, for tests and totals."""
-    return ([cell(v, dialect) for v in row] for row in python_rows(frame))

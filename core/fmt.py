@@ -1,5 +1,6 @@
-"""Norwegian (bokmål) formats for numbers, money, shares and dates, for
-explanations and display. Exports never use these: they write plain values."""
+"""Numbers, money, shares and dates for people to read (Babel). Bokmål by
+default; the dashboard passes the Babel locale of the user's language.
+Exports never use these: they write plain values."""
 
 from __future__ import annotations
 
@@ -7,33 +8,38 @@ import datetime as dt
 from decimal import Decimal
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
-LOCALE = "nb_NO"
-
-
-def integer(value: int) -> str:
-    return format_decimal(value, locale=LOCALE)
+NB = "nb_NO"
 
 
-def number(value: Decimal | float, digits: int = 1) -> str:
-    return format_decimal(value, format=f"#,##0.{'0' * digits}", locale=LOCALE)
+def number(value: int | Decimal | float, digits: int = 1, locale: str = NB) -> str:
+    """12,5 (or 43 with digits=0)"""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=locale)
 
 
-def nok(value: int) -> str:
+def nok(value: int, locale: str = NB) -> str:
     """39 700 000 kr"""
-    return f"{format_decimal(value, locale=LOCALE)}\u00a0kr"
+    return f"{format_decimal(value, locale=locale)}\u00a0kr"
 
 
-def percent(share: Decimal | float) -> str:
+def nok_short(value: int, locale: str = NB) -> str:
+    """39,7 mill. kr"""
+    text = format_compact_decimal(value, format_type="short", fraction_digits=1, locale=locale)
+    return f"{text}\u00a0kr"
+
+
+def percent(share: Decimal | float, locale: str = NB) -> str:
     """0.21 -> 21 %"""
-    return format_percent(share, locale=LOCALE)
+    return format_percent(share, locale=locale)
 
 
-def date(value: dt.date) -> str:
+def date(value: dt.date, locale: str = NB) -> str:
     """1. juli 2018"""
-    return format_date(value, "d. MMMM y", locale=LOCALE)
+    return format_date(value, "d. MMMM y", locale=locale)
 
 
-def datetime(value: dt.datetime) -> str:
-    return format_datetime(value, "d. MMMM y 'kl.' HH:mm", locale=LOCALE)
+def datetime(value: dt.datetime, locale: str = NB) -> str:
+    """29. nov. 2026, 00:05:35"""
+    return format_datetime(value, "medium", locale=locale)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
-import dash_bootstrap_components as dbc
 import flask
 
 from core.store import NoDatabase, Store
@@ -82,4 +81,4 @@ def _healthz() -> tuple[flask.Response, int]:
     ), 200
 
 
-__all__ = ["create_app", "dbc", "store"]
+__all__ = ["create_app", "store"]

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from dashboard.i18n import PLOTLY_SEPARATORS, translator, valid
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+STATUS_BAR_COLOURS = {"breach": "#D55E00", "warning": "#E69F00"}
 STATUS_COLOURS = {
     "planned": "#56B4E9",
     "started": "#0072B2",
@@ -85,15 +86,12 @@ def forums_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Entitlement against awarded and paid, per forum."""
     tr = translator(lang)
     label = _labels(frame, "forum_name")
-    fig = go.Figure(
-        [
-            go.Bar(
-                y=label, x=frame["entitlement_nok"], name=tr("series.entitlement"), orientation="h"
-            ),
-            go.Bar(y=label, x=frame["awarded_nok"], name=tr("series.awarded"), orientation="h"),
-            go.Bar(y=label, x=frame["paid_nok"], name=tr("series.paid"), orientation="h"),
-        ]
-    )
+    series = [
+        ("entitlement_nok", "series.entitlement"),
+        ("awarded_nok", "series.awarded"),
+        ("paid_nok", "series.paid"),
+    ]
+    fig = go.Figure(_hbars(frame, label, series, tr))
     fig.update_layout(barmode="group", yaxis={"autorange": "reversed"})
     _money_axis(fig, "x")
     return _layout(fig, tr("chart.forums"), lang, height=max(320, 60 * len(frame) + 80))
@@ -103,22 +101,34 @@ def forum_split(frame: pd.DataFrame, lang: str) -> go.Figure:
     """What each forum awarded to institutions and to owners."""
     tr = translator(lang)
     label = _labels(frame, "forum_name")
-    fig = go.Figure(
-        [
-            go.Bar(
-                y=label,
-                x=frame["institution_awarded_nok"],
-                name=tr("series.institutions"),
-                orientation="h",
-            ),
-            go.Bar(
-                y=label, x=frame["owner_awarded_nok"], name=tr("series.owners"), orientation="h"
-            ),
-        ]
-    )
+    series = [
+        ("institution_awarded_nok", "series.institutions"),
+        ("owner_awarded_nok", "series.owners"),
+    ]
+    fig = go.Figure(_hbars(frame, label, series, tr))
     fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"})
     _money_axis(fig, "x")
     return _layout(fig, tr("chart.forum_split"), lang, height=max(300, 34 * len(frame) + 80))
+
+
+def _hbars(
+    frame: pd.DataFrame,
+    label: list[str],
+    series: list[tuple[str, str]],
+    tr: Callable[..., str],
+    colours: dict[str, str] | None = None,
+) -> list[go.Bar]:
+    """Horizontal bars, one trace per (column, catalog key) of ``frame``."""
+    return [
+        go.Bar(
+            y=label,
+            x=frame[column],
+            name=tr(key),
+            orientation="h",
+            marker_color=(colours or {}).get(column),
+        )
+        for column, key in series
+    ]
 
 
 def _labels(frame: pd.DataFrame, column: str) -> list[str]:
@@ -135,17 +145,8 @@ def owners_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
     tr = translator(lang)
     ordered = frame.sort_values("entitlement_nok", ascending=False, kind="stable")
     label = _labels(ordered, "owner_name")
-    fig = go.Figure(
-        [
-            go.Bar(
-                y=label,
-                x=ordered["entitlement_nok"],
-                name=tr("series.entitlement"),
-                orientation="h",
-            ),
-            go.Bar(y=label, x=ordered["awarded_nok"], name=tr("series.awarded"), orientation="h"),
-        ]
-    )
+    series = [("entitlement_nok", "series.entitlement"), ("awarded_nok", "series.awarded")]
+    fig = go.Figure(_hbars(ordered, label, series, tr))
     fig.update_layout(barmode="group", yaxis={"autorange": "reversed"})
     _money_axis(fig, "x")
     return _layout(fig, tr("chart.owners"), lang, height=max(360, 18 * len(ordered) + 100))
@@ -298,20 +299,13 @@ def compliance_summary(frame: pd.DataFrame, lang: str) -> go.Figure:
         [
             go.Bar(
                 x=list(per_rule.index),
-                y=per_rule["breach"],
-                name=tr("status.breach"),
-                marker_color="#D55E00",
-                text=[n or "" for n in per_rule["breach"]],
+                y=per_rule[status],
+                name=tr(f"status.{status}"),
+                marker_color=colour,
+                text=[n or "" for n in per_rule[status]],  # no "0" labels
                 textposition="outside",
-            ),
-            go.Bar(
-                x=list(per_rule.index),
-                y=per_rule["warning"],
-                name=tr("status.warning"),
-                marker_color="#E69F00",
-                text=[n or "" for n in per_rule["warning"]],
-                textposition="outside",
-            ),
+            )
+            for status, colour in STATUS_BAR_COLOURS.items()
         ]
     )
     fig.update_layout(barmode="group")
@@ -323,24 +317,8 @@ def compliance_owners(frame: pd.DataFrame, lang: str) -> go.Figure:
     tr = translator(lang)
     flagged = frame[(frame["breach"] > 0) | (frame["warning"] > 0)]
     label = _labels(flagged, "owner_name")
-    fig = go.Figure(
-        [
-            go.Bar(
-                y=label,
-                x=flagged["breach"],
-                name=tr("status.breach"),
-                orientation="h",
-                marker_color="#D55E00",
-            ),
-            go.Bar(
-                y=label,
-                x=flagged["warning"],
-                name=tr("status.warning"),
-                orientation="h",
-                marker_color="#E69F00",
-            ),
-        ]
-    )
+    series = [("breach", "status.breach"), ("warning", "status.warning")]
+    fig = go.Figure(_hbars(flagged, label, series, tr, STATUS_BAR_COLOURS))
     fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"}, xaxis={"dtick": 1})
     return _layout(
         fig, tr("chart.compliance_owners"), lang, height=max(260, 22 * len(flagged) + 100)

@@ -16,7 +16,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from core import export
+from core import export, fmt
 from core.filters import FilterError, Filters
 from core.store import StoreError
 from dashboard import ids
@@ -346,7 +346,7 @@ def data_version(state: dict | None) -> str:
     return translator(lang)(
         "footer.version",
         version=version.version_id,
-        time=present.datetime(version.created_at, lang),
+        time=fmt.datetime(version.created_at, present.locale(lang)),
     )
 
 

@@ -1,5 +1,6 @@
 """Turning a view's DataFrame into what the browser shows: table columns and
-rows for AG Grid, and numbers, money and dates in the user's language.
+rows for AG Grid in the user's language (``locale(lang)`` gives the Babel
+locale for core.fmt).
 
 The table twin of a chart shows the same rows and columns as its CSV
 download; only the headers are translated and the numbers formatted.
@@ -12,13 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 from core.export import python_rows
 from dashboard.i18n import BABEL_LOCALES, translator, valid
 
-NUMBER_SUFFIXES = ("_nok", "_fte", "fte", "owners", "projects", "participants", "days_since_report")
 SHARE_COLUMNS = {
     "institution_share_agreed",
     "institution_share_actual",
@@ -37,36 +35,6 @@ STATUS_CLASSES = {
 
 def locale(lang: str) -> str:
     return BABEL_LOCALES[valid(lang)]
-
-
-def nok(value: int, lang: str) -> str:
-    return f"{format_decimal(value, locale=locale(lang))}\u00a0kr"
-
-
-def nok_short(value: int, lang: str) -> str:
-    """39,7 mill. kr"""
-    text = format_compact_decimal(
-        value, format_type="short", fraction_digits=1, locale=locale(lang)
-    )
-    return f"{text}\u00a0kr"
-
-
-def number(value: int | Decimal | float, lang: str, digits: int = 0) -> str:
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=locale(lang))
-
-
-def percent(value: Decimal | float, lang: str) -> str:
-    return format_percent(value, locale=locale(lang))
-
-
-def date(value: dt.date, lang: str) -> str:
-    """1. juli 2018"""
-    return format_date(value, "long", locale=locale(lang))
-
-
-def datetime(value: dt.datetime, lang: str) -> str:
-    return format_datetime(value, "medium", locale=locale(lang))
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -5,12 +5,14 @@ changes data gets its own copy of the database folder."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,6 +63,12 @@ def folder_state(folder: Path) -> dict[str, tuple]:
         else:
             state[rel] = ("dir",)
     return state
+
+
+def zip_entries(data: bytes) -> dict[str, bytes]:
+    """Every entry of a ZIP, by name."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def free_port() -> int:

@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
+from core import fmt
 from core.compliance import RULES
 from core.store import StoreError, list_versions
 from dashboard import ids, present
@@ -78,7 +79,7 @@ def show(state: dict | None) -> tuple:
         html.Tr(
             [
                 html.Td(str(v.version_id)),
-                html.Td(present.datetime(v.created_at, lang)),
+                html.Td(fmt.datetime(v.created_at, present.locale(lang))),
                 html.Td(v.description),
                 html.Td(tr("about.versions.current") if v.current else ""),
             ]

@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
+from core import fmt
 from core.store import StoreError
 from core.views import key_figures
 from dashboard import ids, present
@@ -111,6 +112,7 @@ def show(state: dict | None) -> tuple:
 
 def render(k, is_demo: bool, query: str, lang: str) -> tuple:
     tr = translator(lang)
+    loc = present.locale(lang)
     share = k.cofinancing_committed_nok / k.awarded_nok if k.awarded_nok else 0
     projects = [
         dbc.Badge(
@@ -145,16 +147,16 @@ def render(k, is_demo: bool, query: str, lang: str) -> tuple:
         dbc.Alert(tr("overview.demo_notice"), color="info", id="demo-notice") if is_demo else None
     )
     return (
-        present.nok_short(k.frame_nok, lang),
-        present.nok_short(k.entitlement_nok, lang),
-        present.nok_short(k.awarded_nok, lang),
-        present.nok_short(k.paid_nok, lang),
-        present.nok_short(k.cofinancing_committed_nok, lang),
-        present.number(k.owners_taking_part, lang),
+        fmt.nok_short(k.frame_nok, loc),
+        fmt.nok_short(k.entitlement_nok, loc),
+        fmt.nok_short(k.awarded_nok, loc),
+        fmt.nok_short(k.paid_nok, loc),
+        fmt.nok_short(k.cofinancing_committed_nok, loc),
+        fmt.number(k.owners_taking_part, 0, loc),
         tr(
             "kpi.cofinancing_note",
-            share=present.percent(share, lang),
-            required=present.nok_short(k.cofinancing_required_nok, lang),
+            share=fmt.percent(share, loc),
+            required=fmt.nok_short(k.cofinancing_required_nok, loc),
         ),
         projects,
         breaches,

@@ -3,10 +3,8 @@ generation time), and the format switch gives the csv dialect's bytes."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,14 +12,9 @@ from playwright.sync_api import Page, expect
 
 from core import export, store
 from core.filters import Filters
-from tests.conftest import VENV_BIN
+from tests.conftest import VENV_BIN, zip_entries
 
 pytestmark = pytest.mark.browser
-
-
-def _entries(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def test_dl001_snapshot_button_equals_the_cli(
@@ -34,7 +27,7 @@ def test_dl001_snapshot_button_equals_the_cli(
         page.get_by_role("button", name="Last ned øyeblikksbilde").click()
     download = info.value
     assert download.suggested_filename == "dekomp_snapshot_2019_forum-follo_v1.zip"
-    browser_zip = _entries(Path(download.path()).read_bytes())
+    browser_zip = zip_entries(Path(download.path()).read_bytes())
     cli_zip = tmp_path / "cli.zip"
     subprocess.run(
         [
@@ -55,7 +48,7 @@ def test_dl001_snapshot_button_equals_the_cli(
         timeout=120,
         capture_output=True,
     )
-    expected = _entries(cli_zip.read_bytes())
+    expected = zip_entries(cli_zip.read_bytes())
     assert set(browser_zip) == set(expected)
     for name, content in expected.items():
         if name == "metadata.json":

@@ -24,12 +24,11 @@ import pytest
 from babel.numbers import format_decimal
 from playwright.sync_api import Download, Locator, Page, expect
 
-from core import export
+from core import export, fmt
 from core.columns import COLUMNS
 from core.filters import Filters
 from core.store import Store
 from core.views import filter_options
-from dashboard import present
 from dashboard.i18n import catalog
 from tests.browser.conftest import screenshot
 from tests.conftest import ROOT, VENV_BIN, free_port, wait_for
@@ -462,10 +461,10 @@ def test_page006_key_figures_are_sums_of_downloads(
         ("paid_nok", "ov-paid"),
         ("cofinancing_committed_nok", "ov-cofinancing"),
     ):
-        assert card_text(value_id) == plain(present.nok_short(nok_sum(forums, column), "nb"))
+        assert card_text(value_id) == plain(fmt.nok_short(nok_sum(forums, column)))
 
     years = csv_of("download.scheme-years")
-    assert card_text("ov-frame") == plain(present.nok_short(nok_sum(years, "frame_nok"), "nb"))
+    assert card_text("ov-frame") == plain(fmt.nok_short(nok_sum(years, "frame_nok")))
     assert nok_sum(years, "frame_nok") == 39_700_000
 
     owners = csv_of("download.distribution")

@@ -9,7 +9,6 @@ import datetime as dt
 import io
 import json
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +17,7 @@ import pytest
 from core import cli, export, snapshot, store, views
 from core.columns import COLUMNS
 from core.filters import Filters
-from tests.conftest import VENV_BIN
+from tests.conftest import VENV_BIN, zip_entries
 
 EXCEL, CSV = export.DIALECTS["excel"], export.DIALECTS["csv"]
 FILTERS = [Filters(), Filters(year=2019, forum="follo"), Filters(year=2018, municipality="3207")]
@@ -140,7 +139,7 @@ def test_exports_are_byte_identical_and_zips_differ_only_in_generation_time(
     assert first == second
     assert zip_a == zip_c
     assert zip_a != zip_b
-    a, b = _entries(zip_a), _entries(zip_b)
+    a, b = zip_entries(zip_a), zip_entries(zip_b)
     assert set(a) == set(b)
     for name in a:
         if name != "metadata.json":
@@ -150,18 +149,13 @@ def test_exports_are_byte_identical_and_zips_differ_only_in_generation_time(
     assert meta_a == meta_b
 
 
-def _entries(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
 def test_snapshot_contents_metadata_and_readme(demo_db: Path) -> None:
     f = Filters(year=2018)
     with store.Store(demo_db).snapshot() as snap:
         data = snapshot.build(snap, f, EXCEL)
         key = views.key_figures(snap, f)
         csvs = {v: export.view_bytes(snap, v, f, EXCEL) for v in export.VIEWS}
-    entries = _entries(data)
+    entries = zip_entries(data)
     metadata = json.loads(entries["metadata.json"])
     assert metadata["filters"]["year"] == 2018
     assert metadata["as_of"] == "2022-01-14"
@@ -206,7 +200,7 @@ def test_cli_snapshot_equals_the_build_but_for_the_time(demo_db: Path, tmp_path:
     assert result.returncode == 0, result.stderr
     with store.Store(demo_db).snapshot() as snap:
         expected = snapshot.build(snap, Filters(year=2019, forum="follo"), EXCEL)
-    got, want = _entries(out.read_bytes()), _entries(expected)
+    got, want = zip_entries(out.read_bytes()), zip_entries(expected)
     assert set(got) == set(want)
     for name in got:
         if name == "metadata.json":
