@@ -4,12 +4,14 @@ keeps in its Flask config (opened lazily, per process)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dash
 import flask
 
-from core.store import NoDatabase, Store
+from core.store import NoDatabase, Snapshot, Store
 from core.summary import data_summary
 from dashboard.layout import shell
 from dashboard.settings import Settings
@@ -17,6 +19,7 @@ from dashboard.settings import Settings
 HERE = Path(__file__).resolve().parent
 GEO_DIR = HERE.parent / "data" / "geo"
 STORE_KEY = "DEKOMP_STORE"
+VERSION_HEADER = "X-Dekomp-Version"
 
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
@@ -37,6 +40,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="nb">')
     app.layout = shell()
+    server.after_request(_version_header)
     server.add_url_rule("/healthz", "healthz", _healthz)
     server.add_url_rule("/geo/<path:name>", "geo", _geo)
     _warm_up(app)
@@ -62,6 +66,25 @@ def store() -> Store:
     return flask.current_app.config[STORE_KEY]
 
 
+@contextmanager
+def snapshot() -> Iterator[Snapshot]:
+    """A snapshot of the served version for this request; the response names
+    every version a request read in its X-Dekomp-Version header (one, unless
+    a publish landed between two snapshots of the same request)."""
+    with store().snapshot() as snap:
+        read = flask.g.setdefault("data_versions", [])
+        if snap.path.stem not in read:
+            read.append(snap.path.stem)
+        yield snap
+
+
+def _version_header(response: flask.Response) -> flask.Response:
+    read = flask.g.get("data_versions")
+    if read:
+        response.headers[VERSION_HEADER] = ",".join(read)
+    return response
+
+
 def _geo(name: str) -> flask.Response:
     """The map's municipality boundaries (data/geo), cached by the browser."""
     return flask.send_from_directory(GEO_DIR, name, max_age=86_400)
@@ -69,7 +92,7 @@ def _geo(name: str) -> flask.Response:
 
 def _healthz() -> tuple[flask.Response, int]:
     try:
-        with store().snapshot() as snap:
+        with snapshot() as snap:
             summary = data_summary(snap)
     except NoDatabase as err:
         return flask.jsonify(status="no-data", error=str(err)), 503
@@ -81,4 +104,4 @@ def _healthz() -> tuple[flask.Response, int]:
     ), 200
 
 
-__all__ = ["create_app", "store"]
+__all__ = ["create_app", "snapshot", "store"]

@@ -190,13 +190,13 @@ def register(spec: Card) -> None:
 
     @callback(*outputs, Input(ids.STATE, "data"))
     def update(state: dict | None) -> tuple:
-        from dashboard import store
+        from dashboard import snapshot
 
         filters, lang = read_state(state)
         tr = translator(lang)
         options = grid_options(lang)
         try:
-            with store().snapshot() as snap:
+            with snapshot() as snap:
                 frame = VIEWS[spec.view].build(snap, filters)
             empty = tr("empty.no_rows") if frame.empty else None
             columns = present.column_defs(frame, lang, spec.wrap, spec.hidden, spec.first)

@@ -239,14 +239,14 @@ def url_to_controls(search: str | None, lang_value: str | None) -> tuple:
     """Options and values together, so a value never arrives before its
     option. A change of language only relabels the options."""
     from core.views import filter_options
-    from dashboard import store
+    from dashboard import snapshot
 
     params = dict(parse_qsl((search or "").lstrip("?")))
     from_url = ctx.triggered_id != ids.LANG
     lang = valid(params.get(LANG_KEY)) if from_url else valid(lang_value)
     tr = translator(lang)
     try:
-        with store().snapshot() as snap:
+        with snapshot() as snap:
             opts = filter_options(snap)
     except StoreError as err:
         # No database yet (or a broken folder): say so instead of breaking.
@@ -335,11 +335,11 @@ clientside_callback(
 
 @callback(Output(ids.DATA_VERSION, "children"), Input(ids.STATE, "data"))
 def data_version(state: dict | None) -> str:
-    from dashboard import present, store
+    from dashboard import present, snapshot
 
     _, lang = read_state(state)
     try:
-        with store().snapshot() as snap:
+        with snapshot() as snap:
             version = snap.version
     except StoreError:
         return translator(lang)("footer.no_data")
@@ -388,12 +388,12 @@ def follow_language(state: dict | None) -> tuple:
     prevent_initial_call=True,
 )
 def download(n_clicks: int, state: dict | None, dialect: str | None) -> dict:
-    from dashboard import store
+    from dashboard import snapshot
 
     view = ctx.triggered_id["view"]
     filters, _ = read_state(state)
     try:
-        with store().snapshot() as snap:
+        with snapshot() as snap:
             data = export.view_bytes(snap, view, filters, export.DIALECTS[_dialect(dialect)])
             name = export.file_name(view, filters, snap.version.version_id)
     except StoreError:
@@ -414,14 +414,14 @@ def _dialect(value: str | None) -> str:
 )
 def download_snapshot(n_clicks: int, state: dict | None, dialect: str | None) -> dict:
     """Every view under the filters as one ZIP (core.snapshot, as the CLI)."""
-    from core import snapshot
-    from dashboard import store
+    from core import snapshot as zip_snapshot
+    from dashboard import snapshot
 
     filters, _ = read_state(state)
     try:
-        with store().snapshot() as snap:
-            data = snapshot.build(snap, filters, export.DIALECTS[_dialect(dialect)])
-            name = snapshot.file_name(filters, snap.version.version_id)
+        with snapshot() as snap:
+            data = zip_snapshot.build(snap, filters, export.DIALECTS[_dialect(dialect)])
+            name = zip_snapshot.file_name(filters, snap.version.version_id)
     except StoreError:
         raise PreventUpdate from None
     return dcc.send_bytes(data, name, type="application/zip")

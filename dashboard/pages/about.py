@@ -65,13 +65,13 @@ def layout(**_: object) -> html.Div:
 )
 def show(state: dict | None) -> tuple:
     from core.summary import data_summary
-    from dashboard import store
+    from dashboard import snapshot, store
 
     _, lang = read_state(state)
     tr = translator(lang)
     try:
         versions = list_versions(store().paths.db)
-        with store().snapshot() as snap:
+        with snapshot() as snap:
             is_demo = data_summary(snap).is_demo
     except StoreError:
         raise PreventUpdate from None  # the shell shows what is wrong

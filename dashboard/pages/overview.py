@@ -98,11 +98,11 @@ def layout(**_: object) -> html.Div:
 )
 def show(state: dict | None) -> tuple:
     from core.summary import data_summary
-    from dashboard import store
+    from dashboard import snapshot
 
     filters, lang = read_state(state)
     try:
-        with store().snapshot() as snap:
+        with snapshot() as snap:
             k = key_figures(snap, filters)
             is_demo = data_summary(snap).is_demo
     except StoreError:

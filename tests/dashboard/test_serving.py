@@ -61,3 +61,17 @@ def test_first_page_load_under_threads_gets_every_script(db: Path, tmp_path: Pat
         process.terminate()
         process.wait(timeout=10)
     assert codes == [200] * len(urls)
+
+
+def test_responses_name_the_data_version_they_read(db: Path) -> None:
+    """Every response that read data says which version in X-Dekomp-Version;
+    a response that read none (an asset) carries no such header."""
+    from dashboard import VERSION_HEADER, create_app
+    from dashboard.settings import Settings
+
+    client = create_app(Settings(db=db)).server.test_client()
+    health = client.get("/healthz")
+    expected = f"v{health.get_json()['version']:06d}"
+    assert health.headers[VERSION_HEADER] == expected
+    assert db.resolve().stem == expected  # the symlink's target
+    assert VERSION_HEADER not in client.get("/assets/app.css").headers
