@@ -22,6 +22,8 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,7 +41,25 @@ from core.parse import RULES, is_blank
 
 ROW = "__row"  # the Excel row number carried through the checks
 EXTRA_CELLS = "__extra"  # cells beyond the header in a CSV row
-MAX_CELL_CHARS = 100_000
+
+# Limits on what one file may hold, so that garbage cannot exhaust memory.
+# The largest file of the national-scale test data (bench/generate.py,
+# status.csv at scale 1.0) is about 30 MB.
+MAX_FILE_MB = 100  # override with $DEKOMP_MAX_IMPORT_MB
+MAX_CELL_CHARS = 100_000  # text columns hold at most 2,000 characters
+MAX_COLUMNS = 200  # the widest kind has 11 columns
+MAX_XLSX_UNPACKED_MB = 1000  # an .xlsx is a zip: its unpacked size, not only its own
+
+CSV_SUFFIXES = ("", ".csv", ".txt", ".tsv")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def max_file_bytes() -> int:
+    try:
+        megabytes = float(os.environ.get("DEKOMP_MAX_IMPORT_MB") or MAX_FILE_MB)
+    except ValueError:
+        megabytes = MAX_FILE_MB
+    return int(megabytes * 1024 * 1024)
 
 
 @dataclass(frozen=True)
@@ -54,15 +74,24 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [_printable(self.file)]
         if self.row is not None:
             where.append(f"rad {self.row}")
         if self.column:
-            where.append(f"kolonne «{self.column}»")
+            where.append(f"kolonne «{_printable(self.column)}»")
         if self.value is not None:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-            where.append(f"verdi «{shown}»")
+            where.append(f"verdi «{_printable(shown)}»")
         return f"{', '.join(where)}: {self.message} (regel: {RULES.get(self.rule, self.rule)})"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    """Control characters as \\xNN: a value must not drive the terminal
+    (an ESC sequence) or hide behind a NUL."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class ImportRejected(Exception):
@@ -76,6 +105,10 @@ class RawTable:
     header: list[str]
     rows: list[dict[str, Any]]
     row_numbers: list[int]
+    # Cells the reader already knows are wrong (an Excel formula without a
+    # saved value), by index into ``rows``.
+    problems: tuple[tuple[int, Problem], ...] = ()
+    sheets: tuple[str, ...] = ()  # an .xlsx file's worksheets, first one read
 
 
 @dataclass(frozen=True)
@@ -101,52 +134,200 @@ def _file_problem(path: Path, message: str, row: int | None = None) -> ImportRej
     return ImportRejected([Problem(path.name, row, None, None, "file", message)])
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} byte"
+
+
+def check_file(path: Path) -> None:
+    """Refuse a file by its name and size alone, before reading it."""
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise _file_problem(path, "gammelt Excel-format (.xls) støttes ikke; lagre som .xlsx")
+    if suffix == ".ods":
+        raise _file_problem(
+            path, "OpenDocument-regneark (.ods) støttes ikke; lagre som .xlsx eller CSV UTF-8"
+        )
+    if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
+        raise _file_problem(
+            path, f"filtypen «{suffix}» støttes ikke; bruk CSV (.csv) eller Excel (.xlsx)"
+        )
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise _file_problem(path, "filen finnes ikke") from None
+    except OSError as err:
+        raise _file_problem(path, f"filen kan ikke leses: {err.strerror}") from None
+    if size > max_file_bytes():
+        raise _file_problem(
+            path,
+            f"filen er for stor ({_megabytes(size)}; høyst {_megabytes(max_file_bytes())}); "
+            "del den opp i flere filer",
+        )
+
+
 def read_table(path: Path) -> RawTable:
+    check_file(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise _file_problem(path, "filen finnes ikke") from None
     except OSError as err:
         raise _file_problem(path, f"filen kan ikke leses: {err.strerror}") from None
+    if len(data) > max_file_bytes():  # grew since check_file
+        raise _file_problem(path, f"filen er for stor (høyst {_megabytes(max_file_bytes())})")
     if not data.strip(b"\xef\xbb\xbf \t\r\n"):
         raise _file_problem(path, "filen er tom")
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise _file_problem(path, "gammelt Excel-format (.xls) støttes ikke; lagre som .xlsx")
-    if suffix in (".xlsx", ".xlsm") or data.startswith(b"PK\x03\x04"):
+    if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(path, data)
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        raise _file_problem(
+            path,
+            "filen er ikke et gyldig Excel-regneark (.xlsx)"
+            + ("; den ser ut som tekst (CSV): gi den endelsen .csv" if _is_text(data) else ""),
+        )
     return _read_csv(path, data)
+
+
+def _is_text(data: bytes) -> bool:
+    """Whether the start of the file looks like text (few control bytes)."""
+    head = data[:8192]
+    control = sum(1 for b in head if b < 9 or 13 < b < 32 or b == 127)
+    return control <= len(head) // 20
+
+
+def _is_utf16(data: bytes) -> bool:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:8192]
+    # ASCII text in UTF-16 has a NUL in every other byte.
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    return max(odd, even) > len(head) // 4 and min(odd, even) < len(head) // 40
 
 
 def _read_xlsx(path: Path, data: bytes) -> RawTable:
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    not_xlsx = (
+        "filen er ikke et gyldig Excel-regneark (.xlsx)"
+        if path.suffix.lower() in XLSX_SUFFIXES
+        else "filen er en ZIP-fil, men ikke et Excel-regneark (.xlsx)"
+    )
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise _file_problem(path, "filen er ikke et gyldig Excel-regneark (.xlsx)") from None
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _file_problem(path, not_xlsx + "; er den avkortet?") from None
+    if unpacked > MAX_XLSX_UNPACKED_MB * 1024 * 1024:
+        raise _file_problem(
+            path,
+            f"regnearket er for stort utpakket ({_megabytes(unpacked)}; "
+            f"høyst {MAX_XLSX_UNPACKED_MB} MB); del det opp i flere filer",
+        )
     try:
-        sheet = workbook.worksheets[0]
+        # Twice: the values Excel saved, and the formulas (a formula written
+        # by a program other than Excel has no saved value).
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many types (KeyError, InvalidFileException, ...)
+        raise _file_problem(path, not_xlsx) from None
+    try:
+        sheets = tuple(values.sheetnames)
+        if not sheets:
+            raise _file_problem(path, "regnearket har ingen ark")
+        sheet, formula_sheet = values.worksheets[0], formulas.worksheets[0]
+        if (sheet.max_column or 0) > MAX_COLUMNS:
+            raise _too_many_columns(path, sheet.max_column)
         cells = list(sheet.iter_rows(values_only=True))
+        formula_cells = list(formula_sheet.iter_rows(values_only=True))
+    except ImportRejected:
+        raise
     except Exception:  # openpyxl raises many types on damaged sheets
         raise _file_problem(path, "Excel-regnearket er skadet og kan ikke leses") from None
     finally:
-        workbook.close()
+        values.close()
+        formulas.close()
     if not cells or all(v is None for v in cells[0]):
-        raise _file_problem(path, "første rad i regnearket skal ha kolonnenavn, men er tom")
+        where = f"første ark («{sheets[0]}»)"
+        message = f"rad 1 i regnearkets {where} skal ha kolonnenavn, men er tom"
+        if len(sheets) > 1:
+            message += f"; bare det første arket leses (regnearket har arkene {', '.join(sheets)})"
+        raise _file_problem(path, message)
     header = _header_names(["" if v is None else str(v) for v in cells[0]])
-    rows, numbers = [], []
-    for number, values in enumerate(cells[1:], start=2):
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+    if len(header) > MAX_COLUMNS:
+        raise _too_many_columns(path, len(header))
+    rows: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    problems: list[tuple[int, Problem]] = []
+    for number, row_values in enumerate(cells[1:], start=2):
+        written = formula_cells[number - 1] if number - 1 < len(formula_cells) else ()
+        row = dict(zip(header, row_values, strict=False))
+        for column, value, formula in zip(header, row_values, written, strict=False):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                problems.append(
+                    (
+                        len(rows),
+                        Problem(
+                            path.name,
+                            number,
+                            column,
+                            formula,
+                            "formula",
+                            "cellen har en formel uten lagret verdi; åpne og lagre filen i "
+                            "Excel, eller lim inn verdiene i stedet for formlene",
+                        ),
+                    )
+                )
+                row[column] = formula
+        if all(is_blank(v) for v in row.values()):
             continue
-        rows.append(dict(zip(header, values, strict=False)))
+        rows.append(row)
         numbers.append(number)
-    return RawTable(header, rows, numbers)
+    return RawTable(header, rows, numbers, tuple(problems), sheets)
+
+
+def _too_many_columns(path: Path, count: int) -> ImportRejected:
+    return ImportRejected(
+        [
+            Problem(
+                path.name,
+                1,
+                None,
+                None,
+                "file",
+                f"filen har {count} kolonner; høyst {MAX_COLUMNS} er tillatt",
+            )
+        ]
+    )
+
+
+# csv's messages, in the words an adviser can act on.
+_CSV_ERRORS = (
+    ("unexpected end of data", "filen slutter inne i en celle med anførselstegn; er den avkortet?"),
+    (
+        "field larger than field limit",
+        f"en celle er for stor (over {MAX_CELL_CHARS:,} tegn)".replace(",", " "),
+    ),
+    ("expected after", "tegn etter et avsluttende anførselstegn i en celle"),
+    ("line contains nul", "filen inneholder et NUL-tegn (byte 0x00)"),
+    ("new-line character seen in unquoted field", "linjeskift midt i en celle uten anførselstegn"),
+)
+
+
+def _csv_error(err: csv.Error) -> str:
+    text = str(err).lower()
+    for fragment, message in _CSV_ERRORS:
+        if fragment in text:
+            return f"filen er ikke gyldig CSV: {message}"
+    return "filen er ikke gyldig CSV; er den avkortet?"
 
 
 def _read_csv(path: Path, data: bytes) -> RawTable:
-    if b"\x00" in data[:8192]:
+    if _is_utf16(data):
+        raise _file_problem(
+            path,
+            "filen er kodet som UTF-16 (Excels «Unicode-tekst»); lagre den som «CSV UTF-8»",
+        )
+    if not _is_text(data):
         raise _file_problem(
             path, "filen ser ut til å være binær, ikke tekst; lagre den som CSV UTF-8 eller .xlsx"
         )
@@ -159,16 +340,20 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
             f"filen er ikke UTF-8 (ugyldig byte 0x{data[err.start]:02x} på linje {line}); "
             "lagre den som «CSV UTF-8» i Excel",
         ) from None
-    first_line = text.split("\n", 1)[0]
+    lines = text[:65536].splitlines()  # LF, CRLF and the old Mac CR alike
+    first_line = lines[0] if lines else ""
     delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     old_limit = csv.field_size_limit(MAX_CELL_CHARS)
+    records: list[list[str]] = []
     try:
-        records = list(reader)
+        for record in reader:
+            if len(records) == 0 and len(record) > MAX_COLUMNS:
+                raise _too_many_columns(path, len(record))
+            records.append(record)
     except csv.Error as err:
-        raise _file_problem(
-            path, f"filen er ikke gyldig CSV ({err}); er den avkortet?", reader.line_num
-        ) from None
+        # The record being read is the next row (blank lines are records too).
+        raise _file_problem(path, _csv_error(err), len(records) + 1) from None
     finally:
         csv.field_size_limit(old_limit)
     header = _header_names(records[0])
@@ -242,6 +427,35 @@ def _header_problems(kind: Kind, path: Path, table: RawTable) -> list[Problem]:
     return problems
 
 
+def _header_hints(kind: Kind, path: Path, table: RawTable) -> list[Problem]:
+    """Why a header may hold none of the kind's columns."""
+    hints = []
+    if len(table.sheets) > 1:
+        hints.append(
+            Problem(
+                path.name,
+                1,
+                None,
+                None,
+                "file",
+                f"bare det første arket («{table.sheets[0]}») leses; regnearket har arkene "
+                f"{', '.join(table.sheets)}: flytt dataene til det første arket",
+            )
+        )
+    elif not table.sheets and len(table.header) == 1 and len(kind.columns) > 1:
+        hints.append(
+            Problem(
+                path.name,
+                1,
+                None,
+                None,
+                "file",
+                "overskriften har bare én kolonne; skill kolonnene med ; eller , (eller TAB)",
+            )
+        )
+    return hints
+
+
 def _shown(value: Any) -> str | None:
     if value is None:
         return None
@@ -262,15 +476,20 @@ def _adapter(kind: Kind) -> TypeAdapter[Any]:
 def parse_file(kind: Kind, path: Path) -> ParsedFile:
     """Read and type-check a file. Problems are collected, not raised, except
     when the file cannot be read as a table at all."""
-    data_hash = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
     table = read_table(path)
+    data_hash = hashlib.sha256(path.read_bytes()).hexdigest()
     problems = _header_problems(kind, path, table)
     if any(p.rule in ("missing_column", "unknown_column") for p in problems) and not (
         set(table.header) & set(kind.columns)
     ):
-        raise ImportRejected(problems)
+        raise ImportRejected([*problems, *_header_hints(kind, path, table)])
+    if not table.rows and not problems:
+        raise _file_problem(path, "filen har overskrift, men ingen rader med data")
     missing = {p.column for p in problems if p.rule == "missing_column"}
     bad_rows: set[int] = set()
+    for index, problem in table.problems:
+        bad_rows.add(index)
+        problems.append(problem)
     for index, row in enumerate(table.rows):
         if EXTRA_CELLS in row:
             bad_rows.add(index)
@@ -295,6 +514,8 @@ def parse_file(kind: Kind, path: Path) -> ParsedFile:
             column = str(error["loc"][1]) if len(error["loc"]) > 1 else None
             if column in missing:
                 continue  # reported once, for the header
+            if any(i == position and p.column == column for i, p in table.problems):
+                continue  # reported by the reader
             if error["type"] == "missing":
                 message, rule, value = "mangler verdi", "required", None
             else:
@@ -532,6 +753,7 @@ def import_files(
     for _, path in ordered:
         if not path.is_file():
             raise _file_problem(path, "filen finnes ikke")
+        check_file(path)  # before hashing: a huge file is refused unread
 
     previous = _already_imported(db, ordered)
     if previous is not None:
