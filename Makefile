@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8050
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-test demo db chromium lint format templates clean bench
+.PHONY: run serve test install install-test demo db chromium lint format templates clean bench
 
 # Re-install when the project's dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -36,6 +36,11 @@ demo: install
 
 run: db
 	DEKOMP_DB="$(DB)" HOST="$(HOST)" PORT="$(PORT)" $(PY) app.py
+
+# Production serving: gunicorn with workers and threads; every setting (workers,
+# threads, auth, limits) comes from the environment: see docs/deployment.md.
+serve: db
+	DEKOMP_DB="$(DB)" HOST="$(HOST)" PORT="$(PORT)" $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 # Debian's Chromium for the browser tests; Playwright never downloads one.
 chromium:

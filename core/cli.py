@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from core import export, ingest, snapshot, store, templates
+from core import export, ingest, snapshot, store, templates, users
 from core.filters import OWNER_TYPES, FilterError, Filters
 from core.kinds import KINDS, LOAD_ORDER
 from core.summary import DEMO_DESCRIPTION
@@ -86,6 +86,15 @@ def _parser() -> argparse.ArgumentParser:
 
     tmpl = commands.add_parser("templates", help="write an import template per kind")
     tmpl.add_argument("--out", type=Path, default=Path("data/templates"))
+
+    user = commands.add_parser(
+        "user", help="add a dashboard user or change their password, or remove one (basic auth)"
+    )
+    user.add_argument("action", choices=["add", "remove"])
+    user.add_argument("name", metavar="NAME")
+    user.add_argument(
+        "--users-file", type=Path, help="the users file (default: $DEKOMP_USERS_FILE)"
+    )
     return parser
 
 
@@ -191,6 +200,38 @@ def _cmd_templates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_user(args: argparse.Namespace) -> int:
+    """The password comes from a prompt (twice), or from the first line of stdin."""
+    import getpass
+
+    path = args.users_file or (
+        Path(os.environ["DEKOMP_USERS_FILE"]) if os.environ.get("DEKOMP_USERS_FILE") else None
+    )
+    if path is None:
+        print("Oppgi brukerfila med --users-file eller DEKOMP_USERS_FILE.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.action == "remove":
+            users.remove(path, args.name)
+            print(f"Fjernet brukeren {args.name} fra {path}")
+            return EXIT_OK
+        users.check_name(args.name)
+        if sys.stdin.isatty():
+            password = getpass.getpass(f"Passord for {args.name}: ")
+            if getpass.getpass("Gjenta passordet: ") != password:
+                print("Passordene er ulike. Ingenting er endret.", file=sys.stderr)
+                return EXIT_USAGE
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+        is_new = users.set_password(path, args.name, password)
+    except users.UsersFileError as err:
+        print(f"Feil: {err} Ingenting er endret.", file=sys.stderr)
+        return EXIT_USAGE
+    done = "La til brukeren" if is_new else "Endret passordet til"
+    print(f"{done} {args.name} i {path}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "demo": _cmd_demo,
     "import": _cmd_import,
@@ -198,6 +239,7 @@ COMMANDS = {
     "export": _cmd_export,
     "snapshot": _cmd_snapshot,
     "templates": _cmd_templates,
+    "user": _cmd_user,
 }
 
 

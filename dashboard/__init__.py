@@ -13,6 +13,7 @@ import flask
 
 from core.store import NoDatabase, Snapshot, Store
 from core.summary import data_summary
+from dashboard import security
 from dashboard.layout import shell
 from dashboard.settings import Settings
 
@@ -24,7 +25,7 @@ VERSION_HEADER = "X-Dekomp-Version"
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
     settings = settings or Settings.from_env()
-    server = flask.Flask(__name__)
+    server = flask.Flask(__name__, static_folder=None)  # Dash serves assets/
     server.config[STORE_KEY] = Store(settings.db)
     app = dash.Dash(
         __name__,
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     server.after_request(_version_header)
     server.add_url_rule("/healthz", "healthz", _healthz)
     server.add_url_rule("/geo/<path:name>", "geo", _geo)
+    security.install(app, settings)  # auth, headers, limits, error pages
     _warm_up(app)
     return app
 
@@ -56,7 +58,7 @@ def _warm_up(app: dash.Dash) -> None:
     #3971). Doing it here, in each process as the app is built, closes that
     gap. The index touches no data, so no database is opened before a fork.
     """
-    response = app.server.test_client().get("/")
+    response = app.server.test_client().get("/", environ_base=security.INTERNAL_ENVIRON)
     if response.status_code != 200:
         raise RuntimeError(f"the app failed to render its index: {response.status_code}")
 
