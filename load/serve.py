@@ -1,0 +1,244 @@
+"""The processes a load run talks to: app instances under gunicorn and, for
+several instances, nginx in front of them (deploy/nginx.conf).
+
+Everything listens on 127.0.0.1 and lives in its own process group, so
+``stop_all()`` stops exactly what was started here. gunicorn is started with
+``gunicorn.conf.py`` when the repository has one (settings from the
+environment: HOST, PORT, DEKOMP_DB, DEKOMP_WORKERS, DEKOMP_THREADS), else
+with the same settings as flags.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.run import _PROCESSES, _children, _free_port, _stop, stop_all
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(os.environ.get("VIRTUAL_ENV", "")) / "bin"
+if not (BIN / "gunicorn").exists():
+    BIN = ROOT / ".venv" / "bin"
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf"
+START_TIMEOUT = 120.0
+
+__all__ = ["GUNICORN_CONF", "Instance", "Nginx", "stop_all", "uses_gunicorn_conf"]
+
+
+def uses_gunicorn_conf() -> bool:
+    """gunicorn.conf.py once it is part of the repository (committed), so a
+    half-written one in a working tree is not picked up."""
+    if not GUNICORN_CONF.exists():
+        return False
+    tracked = subprocess.run(
+        ["git", "ls-files", "--error-unmatch", GUNICORN_CONF.name],
+        cwd=ROOT,
+        capture_output=True,
+    )
+    # Outside a git checkout (an unpacked release) the file counts as it is.
+    return tracked.returncode == 0 or not (ROOT / ".git").exists()
+
+
+class Instance:
+    """One app instance: a gunicorn master and its workers on a free port."""
+
+    def __init__(
+        self,
+        db: Path,
+        workers: int = 2,
+        threads: int = 4,
+        log: Path | None = None,
+        port: int | None = None,
+    ) -> None:
+        self.db = db
+        self.workers = workers
+        self.threads = threads
+        self.port = port or _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "DEKOMP_DB": str(db),
+            "DEKOMP_WORKERS": str(workers),
+            "DEKOMP_THREADS": str(threads),
+        }
+        self.config_file = uses_gunicorn_conf()
+        if self.config_file:
+            self.command = [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "app:server"]
+        else:
+            self.command = [
+                str(BIN / "gunicorn"),
+                "app:server",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--timeout",
+                "120",
+            ]
+        self.log = log
+        out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the process owns it
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=out if log else None,
+            start_new_session=True,
+        )
+        _PROCESSES.append(self.process)
+        if log:
+            out.close()
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        deadline = self.started + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"no answer from {self.url} in {START_TIMEOUT:.0f} s")
+
+    def worker_pids(self) -> list[int]:
+        return sorted(_children(self.process.pid))
+
+    def settings(self) -> dict[str, Any]:
+        """What a results file records about this server."""
+        return {
+            "command": " ".join(
+                Path(c).name if c.startswith(str(ROOT)) else c for c in self.command
+            ),
+            "config_file": GUNICORN_CONF.name if self.config_file else None,
+            "workers": self.workers,
+            "threads": self.threads,
+            "worker_class": "gthread",
+            "db": str(self.db),
+        }
+
+    def stop(self) -> None:
+        _stop(self.process)
+
+    def __enter__(self) -> Instance:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def nginx_binary() -> str | None:
+    for candidate in (shutil.which("nginx"), "/usr/sbin/nginx"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def render_nginx_conf(template: str, prefix: Path, port: int, upstreams: list[str]) -> str:
+    """deploy/nginx.conf with its ``@PLACEHOLDERS@`` filled in; the line with
+    ``@UPSTREAM@`` is repeated for each upstream address."""
+    lines = []
+    for line in template.splitlines():
+        if "@UPSTREAM@" in line:
+            lines += [line.replace("@UPSTREAM@", u) for u in upstreams]
+        else:
+            lines.append(
+                line.replace("@PREFIX@", str(prefix)).replace("@LISTEN@", f"127.0.0.1:{port}")
+            )
+    text = "\n".join(lines) + "\n"
+    if re.search(r"@[A-Z_]+@", text):
+        raise RuntimeError(
+            f"placeholders left in the nginx config: {re.findall(r'@[A-Z_]+@', text)}"
+        )
+    return text
+
+
+class Nginx:
+    """nginx in the foreground with its own prefix, pid, logs and temp paths
+    in a temporary folder: never the system's nginx service."""
+
+    def __init__(self, upstreams: list[str], port: int | None = None) -> None:
+        binary = nginx_binary()
+        if binary is None:
+            raise RuntimeError("nginx is not installed (make nginx)")
+        self.prefix = Path(tempfile.mkdtemp(prefix="dekomp-nginx-"))
+        for sub in ("logs", "tmp"):
+            (self.prefix / sub).mkdir()
+        self.port = port or _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.upstreams = upstreams
+        self.conf = self.prefix / "nginx.conf"
+        self.conf.write_text(
+            render_nginx_conf(
+                NGINX_TEMPLATE.read_text(encoding="utf-8"), self.prefix, self.port, upstreams
+            ),
+            encoding="utf-8",
+        )
+        command = [binary, "-p", str(self.prefix), "-c", str(self.conf), "-e", "stderr"]
+        check = subprocess.run([*command, "-t"], capture_output=True, text=True)
+        if check.returncode != 0:
+            raise RuntimeError(f"nginx -t refused the config: {check.stderr}")
+        self.process = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.prefix / "logs" / "stderr.log", "ab"),  # noqa: SIM115
+            start_new_session=True,
+        )
+        _PROCESSES.append(self.process)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited with {self.process.returncode}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"nginx did not answer on {self.url}")
+
+    @property
+    def access_log(self) -> Path:
+        return self.prefix / "logs" / "access.log"
+
+    def upstream_counts(self) -> dict[str, int]:
+        """Requests per upstream address, from the access log's ``upstream=``."""
+        counts: dict[str, int] = {}
+        if not self.access_log.exists():
+            return counts
+        text = self.access_log.read_text(encoding="utf-8", errors="replace")
+        for tried in re.findall(r'upstream="([^"]*)"', text):
+            for addr in tried.split(","):
+                addr = addr.strip()
+                if addr and addr != "-":
+                    counts[addr] = counts.get(addr, 0) + 1
+        return counts
+
+    def settings(self) -> dict[str, Any]:
+        return {"upstreams": self.upstreams, "config": str(NGINX_TEMPLATE.relative_to(ROOT))}
+
+    def stop(self) -> None:
+        _stop(self.process)  # SIGTERM: nginx's fast shutdown
+        shutil.rmtree(self.prefix, ignore_errors=True)
+
+    def __enter__(self) -> Nginx:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
