@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import os
 import re
@@ -48,6 +49,44 @@ class StoreError(Exception):
 
 class NoDatabase(StoreError):
     pass
+
+
+class WriteFault(StoreError):
+    """The database folder could not take a new version (read-only, full, no
+    permission, ...); nothing was changed. ``errno`` says which, if known."""
+
+    def __init__(self, message: str, code: int | None) -> None:
+        super().__init__(message)
+        self.errno = code
+
+
+# What the adviser is told, by errno; DuckDB reports the same faults as text.
+_WRITE_FAULTS = {
+    errno.EROFS: "mappen er skrivebeskyttet (montert read-only)",
+    errno.EACCES: "ingen skrivetilgang til mappen",
+    errno.EPERM: "ingen skrivetilgang til mappen",
+    errno.ENOSPC: "disken er full",
+    errno.EDQUOT: "diskkvoten er brukt opp",
+    errno.EFBIG: "filen ble større enn prosessen får skrive (ulimit -f)",
+}
+_DUCKDB_FAULTS = {
+    "Read-only file system": errno.EROFS,
+    "Permission denied": errno.EACCES,
+    "No space left on device": errno.ENOSPC,
+    "Disk quota exceeded": errno.EDQUOT,
+    "File too large": errno.EFBIG,
+}
+
+
+def _write_fault(what: str, err: OSError | duckdb.Error) -> WriteFault:
+    if isinstance(err, OSError):
+        code, detail = err.errno, err.strerror or str(err)
+    else:
+        text = str(err)
+        code = next((c for found, c in _DUCKDB_FAULTS.items() if found in text), None)
+        detail = f"databasefeil: {text}"
+    reason = _WRITE_FAULTS.get(code or 0, detail)
+    return WriteFault(f"{what}: {reason}. Ingenting er endret.", code)
 
 
 def default_db_path() -> Path:
@@ -265,13 +304,13 @@ def _writer_lock(paths: Paths) -> Iterator[bool]:
     try:
         paths.versions_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise StoreError(f"kan ikke opprette mappen {paths.versions_dir}: {err.strerror}") from None
+        raise _write_fault(f"kan ikke opprette mappen {paths.versions_dir}", err) from None
     try:
         handle = open(paths.lock, "a+b")  # noqa: SIM115 - held for the whole block
     except OSError as err:
         if created:
             shutil.rmtree(paths.versions_dir, ignore_errors=True)
-        raise StoreError(f"kan ikke skrive i {paths.versions_dir}: {err.strerror}") from None
+        raise _write_fault(f"kan ikke skrive i {paths.versions_dir}", err) from None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield created
@@ -303,12 +342,13 @@ def build_version(
     """
     paths = Paths(Path(db))
     with _writer_lock(paths) as created_folder:
-        for stale in paths.versions_dir.glob(".staging-*"):
-            stale.unlink()  # left by an importer that was killed
         current = paths.published()
         staging = paths.versions_dir / f".staging-{os.getpid()}.duckdb"
+        target: Path | None = None
         published = False
         try:
+            for stale in paths.versions_dir.glob(".staging-*"):
+                stale.unlink()  # left by an importer that was killed
             if current is not None:
                 shutil.copyfile(current, staging)
             conn = duckdb.connect(str(staging))
@@ -325,11 +365,14 @@ def build_version(
                     build(conn, version_id)
                     conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    # After an IO fault DuckDB refuses even the rollback.
+                    with contextlib.suppress(duckdb.Error):
+                        conn.execute("ROLLBACK")
                     raise
                 conn.execute("CHECKPOINT")
             finally:
-                conn.close()
+                with contextlib.suppress(duckdb.Error):
+                    conn.close()
             target = paths.version_file(version_id)
             with open(staging, "rb") as handle:
                 os.fsync(handle.fileno())
@@ -337,13 +380,19 @@ def build_version(
             _fsync_dir(paths.versions_dir)
             _publish_link(paths, target)
             published = True
-        except OSError as err:
-            raise StoreError(
-                f"kunne ikke skrive ny versjon i {paths.versions_dir}: {err.strerror}"
+        except (OSError, duckdb.IOException, duckdb.FatalException) as err:
+            # A read-only or full disk, at the copy, a write or the checkpoint.
+            raise _write_fault(
+                f"kunne ikke skrive ny versjon i {paths.versions_dir}", err
             ) from None
         finally:
-            if staging.exists():
-                staging.unlink()
+            with contextlib.suppress(OSError):
+                staging.unlink(missing_ok=True)
+                staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
+            if not published and target is not None:
+                with contextlib.suppress(OSError, StoreError):
+                    if paths.published() != target:  # renamed, but the link never moved
+                        target.unlink(missing_ok=True)
             if not published and created_folder:
                 shutil.rmtree(paths.versions_dir, ignore_errors=True)
         _prune(paths, keep)
@@ -360,8 +409,12 @@ def _publish_link(paths: Paths, target: Path) -> None:
     link_tmp = paths.db.with_name(f".{paths.db.name}.{os.getpid()}.link")
     if link_tmp.is_symlink():
         link_tmp.unlink()
-    os.symlink(os.path.relpath(target, paths.db.parent), link_tmp)
-    os.replace(link_tmp, paths.db)  # atomic: readers see the old or the new link
+    try:
+        os.symlink(os.path.relpath(target, paths.db.parent), link_tmp)
+        os.replace(link_tmp, paths.db)  # atomic: readers see the old or the new link
+    finally:
+        with contextlib.suppress(OSError):
+            link_tmp.unlink(missing_ok=True)
     _fsync_dir(paths.db.parent)
 
 
@@ -370,7 +423,9 @@ def _prune(paths: Paths, keep: int) -> None:
     files = paths.version_files()
     for _, path in files[: max(0, len(files) - max(keep, 1))]:
         if path != current:
-            path.unlink(missing_ok=True)
+            # The new version is published: a file that cannot go now goes next time.
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
 
 
 # --- Reading the history --------------------------------------------------
