@@ -23,7 +23,12 @@ the requests Chromium makes on a warm visit.
 Between actions a user waits 1-3 s ($LOAD_WAIT): a person reading a chart
 waits longer, so 50 of these users ask as much as several hundred people.
 Every request goes to $LOAD_LOG as one JSON line (start, end, user, name,
-kind, status, data version, error).
+kind, status, data version, error, whether it was resent).
+
+A request whose connection broke before any answer (the server closed an
+idle keep-alive connection just as it was reused, or a worker died) is sent
+once more, as Chromium does on a reused connection; the results count such
+attempts as ``resent``, apart from the failures a person would see.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from gevent.pool import Group
+from geventhttpclient.response import HTTPConnectionClosed
 from locust import FastHttpUser, between, task
 
 PLAN: dict[str, Any] = json.loads(Path(os.environ["LOAD_PLAN"]).read_text(encoding="utf-8"))
@@ -64,6 +70,9 @@ QUERY_KEYS = {
     "filter-municipality.value": "kommune",
     "filter-owner-type.value": "eiertype",
 }
+# A connection that broke before any answer came back (closed by the server
+# while idle, or reset by a worker that died): resent once, as Chromium does.
+RESENT_ERRORS = (HTTPConnectionClosed, ConnectionResetError, BrokenPipeError)
 _user_ids = itertools.count(1)
 
 
@@ -239,6 +248,18 @@ class Person(FastHttpUser):
     # --- one request, checked and logged ---------------------------------------------
 
     def request(self, method: str, url: str, kind: str, name: str, **kwargs: Any) -> Any:
+        """One request, resent once if the connection broke before any answer
+        came: Chromium resends any request (POST too) that fails that way on a
+        reused keep-alive connection, so a person never sees it. The broken
+        attempt is logged with ``resent`` so the results can count it."""
+        response = self._attempt(method, url, kind, name, dict(kwargs), resent=False)
+        if response.status_code in (0, None) and isinstance(response.error, RESENT_ERRORS):
+            response = self._attempt(method, url, kind, name, dict(kwargs), resent=True)
+        return response
+
+    def _attempt(
+        self, method: str, url: str, kind: str, name: str, kwargs: dict, resent: bool
+    ) -> Any:
         headers = {"Accept-Encoding": ACCEPT_ENCODING, **kwargs.pop("headers", {})}
         start = time.time()
         began = time.perf_counter()
@@ -258,6 +279,11 @@ class Person(FastHttpUser):
                 response.failure(error)
             else:
                 response.success()
+        will_resend = (
+            not resent
+            and response.status_code in (0, None)
+            and isinstance(response.error, RESENT_ERRORS)
+        )
         LOG.write(
             json.dumps(
                 {
@@ -270,6 +296,7 @@ class Person(FastHttpUser):
                     "status": response.status_code,
                     "version": version,
                     "error": error,
+                    "resent": will_resend,
                 }
             )
             + "\n"

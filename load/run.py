@@ -246,6 +246,8 @@ def run_locust(
 
 
 def _stats(entries: list[dict], seconds: float) -> dict[str, Any]:
+    resent = sum(1 for e in entries if e.get("resent"))
+    entries = [e for e in entries if not e.get("resent")]
     times = [e["ms"] for e in entries]
     failures = [e for e in entries if e["error"]]
     return {
@@ -256,6 +258,7 @@ def _stats(entries: list[dict], seconds: float) -> dict[str, Any]:
         "p99_ms": round(percentile(times, 99), 1) if times else None,
         "max_ms": round(max(times), 1) if times else None,
         "rps": round(len(entries) / seconds, 2) if seconds else None,
+        "resent": resent,
     }
 
 
@@ -311,7 +314,8 @@ def summarise(
     errors: dict[str, int] = {}
     for e in entries:
         if e["error"]:
-            errors[f"{e['name']}: {e['error']}"] = errors.get(f"{e['name']}: {e['error']}", 0) + 1
+            key = f"{'resent after ' if e.get('resent') else ''}{e['name']}: {e['error']}"
+            errors[key] = errors.get(key, 0) + 1
     return {
         "window_seconds": round(seconds, 1),
         "total": _stats(entries, seconds),
@@ -350,7 +354,8 @@ def summary_line(results: dict[str, Any]) -> str:
     v = results["versions"]
     return (
         f"load {results['name']}: {results['users']} users {results['duration_s']:.0f} s, "
-        f"{t['requests']} requests, {t['failures']} failed, median {t['median_ms']:.0f} ms, "
+        f"{t['requests']} requests, {t['failures']} failed ({t['resent']} resent), "
+        f"median {t['median_ms']:.0f} ms, "
         f"p95 {t['p95_ms']:.0f} ms, p99 {t['p99_ms']:.0f} ms, {t['rps']:.1f} RPS; "
         f"versions {','.join(v['seen'])}; target p95<{TARGET_P95_MS:.0f} ms and no errors: "
         f"{'met' if results['met'] else 'NOT met'}"
@@ -366,8 +371,10 @@ def load_run(
     plan: dict[str, Any] | None = None,
     during: Callable[[float], list[dict]] | None = None,
     out: Path | None = None,
+    keep_entries: bool = False,
 ) -> dict[str, Any]:
-    """The whole run against a server that is up; writes and returns the results."""
+    """The whole run against a server that is up; writes and returns the
+    results (with every request under ``_entries`` if ``keep_entries``)."""
     with tempfile.TemporaryDirectory(prefix="dekomp-load-") as tmp:
         if plan is None:
             log(f"capturing what Chromium does on each page of {url}")
@@ -397,6 +404,8 @@ def load_run(
     out = out or LOAD_DIR / f"results-{name}.json"
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     log(f"results in {out}")
+    if keep_entries:
+        results["_entries"] = entries
     return results
 
 

@@ -87,6 +87,8 @@ class Instance:
                 str(threads),
                 "--timeout",
                 "120",
+                "--keep-alive",
+                "5",  # as gunicorn.conf.py: longer than a person's pause
             ]
         self.log = log
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the process owns it
