@@ -9,6 +9,7 @@ so the CLI can use it without building the app.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -62,10 +63,20 @@ def read(path: Path) -> dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
-        raise UsersFileError(f"Kan ikke lese brukerfila {path}: {err.strerror}.") from None
+        raise UsersFileError(f"Kan ikke lese brukerfila {path}: {_reason(err)}.") from None
     except UnicodeDecodeError:
         raise UsersFileError(f"Brukerfila {path} er ikke UTF-8.") from None
     return parse(text, str(path))
+
+
+def _reason(err: OSError) -> str:
+    reasons = {
+        errno.ENOENT: "finnes ikke",
+        errno.EACCES: "mangler tilgang",
+        errno.EISDIR: "er en mappe",
+        errno.ENOTDIR: "mappa finnes ikke",
+    }
+    return reasons.get(err.errno or 0, err.strerror or "ukjent feil")
 
 
 def format_users(users: dict[str, str]) -> str:
@@ -78,7 +89,7 @@ def write(path: Path, users: dict[str, str]) -> None:
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as err:
-        raise UsersFileError(f"Kan ikke skrive brukerfila {path}: {err.strerror}.") from None
+        raise UsersFileError(f"Kan ikke skrive brukerfila {path}: {_reason(err)}.") from None
     partial = Path(name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:

@@ -116,7 +116,7 @@ class BasicAuth:
             or not self.verify(credentials.username, credentials.password)
         ):
             return unauthorized()
-        flask.g[USER_KEY] = credentials.username
+        setattr(flask.g, USER_KEY, credentials.username)
         return None
 
     def verify(self, name: str, password: str) -> bool:
@@ -170,7 +170,7 @@ class ProxyAuth:
         user = flask.request.headers.get(self.header, "").strip()
         if not user:
             return forbidden("Innloggingen oppga ingen bruker.")
-        flask.g[USER_KEY] = user
+        setattr(flask.g, USER_KEY, user)
         return None
 
     def is_trusted(self, address: str | None) -> bool:
