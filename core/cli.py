@@ -11,14 +11,17 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING
 
-from core import export, ingest, snapshot, store, templates, users
+# Only light modules here: each command imports what it needs, so that
+# `dekomp export status-history` starts without pandas, pydantic or openpyxl.
+from core import export, store
 from core.filters import OWNER_TYPES, FilterError, Filters
-from core.kinds import KINDS, LOAD_ORDER
-from core.summary import DEMO_DESCRIPTION
+
+if TYPE_CHECKING:
+    from core import ingest
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 
@@ -32,6 +35,19 @@ def _keep_default() -> int:
         return int(os.environ.get("DEKOMP_KEEP_VERSIONS", store.DEFAULT_KEEP_VERSIONS))
     except ValueError:
         return store.DEFAULT_KEEP_VERSIONS
+
+
+class _KindNames:
+    """The import kinds as argparse choices, read from core.kinds (pydantic
+    models) only when ``dekomp import`` is parsed or its help shown."""
+
+    def __iter__(self) -> Iterator[str]:
+        from core.kinds import LOAD_ORDER
+
+        return iter(LOAD_ORDER)
+
+    def __contains__(self, value: object) -> bool:
+        return value in tuple(self)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--keep", type=int, default=_keep_default(), help="versions to keep")
 
     load = commands.add_parser("import", parents=[common], help="import a CSV or .xlsx file")
-    load.add_argument("kind", choices=list(KINDS), metavar="KIND", help=" ".join(KINDS))
+    load.add_argument("kind", choices=_KindNames(), metavar="KIND", help="%(choices)s")
     load.add_argument("file", type=Path, metavar="FILE")
     load.add_argument("--keep", type=int, default=_keep_default(), help="versions to keep")
     load.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
@@ -107,6 +123,10 @@ def _report(rejected: ingest.ImportRejected) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from core import ingest
+    from core.kinds import LOAD_ORDER
+    from core.summary import DEMO_DESCRIPTION
+
     files = [
         (k, args.source / f"{k}.csv") for k in LOAD_ORDER if (args.source / f"{k}.csv").exists()
     ]
@@ -116,15 +136,23 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     # Only the shipped demo set is labelled demo data (the UI then says so).
     is_demo = args.source.resolve() == DEMO_DIR
     description = DEMO_DESCRIPTION if is_demo else f"import {args.source}"
-    result = ingest.import_files(args.db, files, description=description, keep=args.keep)
+    try:
+        result = ingest.import_files(args.db, files, description=description, keep=args.keep)
+    except ingest.ImportRejected as rejected:
+        return _report(rejected)
     print(result.message)
     return EXIT_OK
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    result = ingest.import_files(
-        args.db, [(args.kind, args.file)], keep=args.keep, dry_run=args.dry_run
-    )
+    from core import ingest
+
+    try:
+        result = ingest.import_files(
+            args.db, [(args.kind, args.file)], keep=args.keep, dry_run=args.dry_run
+        )
+    except ingest.ImportRejected as rejected:
+        return _report(rejected)
     print(result.message)
     return EXIT_OK
 
@@ -153,13 +181,14 @@ def _filters(args: argparse.Namespace) -> Filters:
     )
 
 
-def _write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write to a temporary name beside ``target``, then rename: never half a file."""
+def _write_atomically(target: Path, write: Callable[[Path], object]) -> None:
+    """``write`` a temporary file beside ``target`` (its path is given), then
+    rename it to ``target``: never half a file."""
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(handle)
     partial = Path(name)
     try:
-        with os.fdopen(handle, "wb") as out:
-            write(out)
+        write(partial)
         umask = os.umask(0)
         os.umask(umask)
         partial.chmod(0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
@@ -179,22 +208,28 @@ def _cmd_export(args: argparse.Namespace) -> int:
             counts: list[int] = []
             _write_atomically(
                 args.out,
-                lambda out: counts.append(export.export(snap, args.view, filters, out, dialect)),
+                lambda path: counts.append(
+                    export.export_file(snap, args.view, filters, path, dialect)
+                ),
             )
             print(f"Skrev {counts[0]} rader til {args.out}", file=sys.stderr)
     return EXIT_OK
 
 
 def _cmd_snapshot(args: argparse.Namespace) -> int:
+    from core import snapshot
+
     filters = _filters(args)
     with store.Store(args.db).snapshot() as snap:
         data = snapshot.build(snap, filters, export.DIALECTS[args.dialect])
-    _write_atomically(args.out, lambda out: out.write(data))
+    _write_atomically(args.out, lambda path: path.write_bytes(data))
     print(f"Skrev øyeblikksbilde til {args.out}", file=sys.stderr)
     return EXIT_OK
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:
+    from core import templates
+
     written = templates.write_templates(args.out)
     print(f"Skrev {len(written)} maler til {args.out}")
     return EXIT_OK
@@ -203,6 +238,8 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 def _cmd_user(args: argparse.Namespace) -> int:
     """The password comes from a prompt (twice), or from the first line of stdin."""
     import getpass
+
+    from core import users
 
     path = args.users_file or (
         Path(os.environ["DEKOMP_USERS_FILE"]) if os.environ.get("DEKOMP_USERS_FILE") else None
@@ -252,8 +289,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.db = store.default_db_path()
     try:
         return COMMANDS[args.command](args)
-    except ingest.ImportRejected as rejected:
-        return _report(rejected)
     except FilterError as err:
         print(f"Feil i filteret: {err}", file=sys.stderr)
         return EXIT_USAGE

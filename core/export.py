@@ -1,5 +1,5 @@
 """CSV exports of the views: the bytes that ``dekomp export`` writes and the
-dashboard's download buttons send are made here, by the same function.
+dashboard's download buttons send are made here, by the same functions.
 
 Two dialects. ``excel`` (the UI's default) opens cleanly in Norwegian
 Excel: UTF-8 with BOM, ``;``, decimal comma, Norwegian column headers
@@ -11,26 +11,59 @@ value, dates as YYYY-MM-DD, booleans as true/false.
 In every dialect a text cell that begins with ``=``, ``+``, ``-``, ``@``, TAB,
 CR or LF gets a leading ``'`` so a spreadsheet never runs it as a formula
 (OWASP "CSV injection"); numbers are never touched.
+
+Two writers give those bytes. A view that is one SQL statement
+(``View.sql``, from core.viewsql) is written by DuckDB's own CSV writer
+(``COPY``): the statement is wrapped in a SELECT that does in SQL what
+``cell`` does in Python (formula safety per text column, decimal comma) and
+names the columns by their headers, so no row passes through Python and the
+command needs no pandas. Every other view is built as a DataFrame
+(core.views) and written by ``write_rows`` with Python's csv module; so is a
+SQL view with a column type the SQL wrapper does not cover. The tests hold
+both writers to the same bytes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
+import os
+import re
+import shutil
+import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, BinaryIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-import pandas as pd
-
-from core import views
+from core import viewsql
 from core.columns import header
 from core.filters import Filters
-from core.store import Snapshot
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from core.store import Snapshot
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _frame_of(name: str) -> Callable[[Snapshot, Filters], pd.DataFrame]:
+    """``core.views.<name>``, imported on the first call: core.views needs
+    pandas, which a command that never builds a frame should not load."""
+
+    def build(snap: Snapshot, f: Filters) -> pd.DataFrame:
+        from core import views
+
+        frame: pd.DataFrame = getattr(views, name)(snap, f)
+        return frame
+
+    build.__name__ = build.__qualname__ = name
+    return build
 
 
 @dataclass(frozen=True)
@@ -41,37 +74,57 @@ class View:
     # Rows repeat a level (spent to date per report or month): money there
     # does not add up, so a snapshot's totals leave these views out.
     summable: bool = True
+    # The view as one SQL statement of filters whose as-of date is filled in,
+    # if it is one (the same rows as ``build``): DuckDB then writes the CSV.
+    sql: Callable[[Filters], str] | None = None
 
 
 VIEWS: dict[str, View] = {
     v.name: v
     for v in [
-        View("distribution", views.distribution, "one row per owner and year"),
-        View("forums", views.forums, "one row per forum and year"),
-        View("compliance", views.compliance, "one row per rule and subject"),
-        View("projects", views.projects, "latest status of every project as of the date"),
+        View("distribution", _frame_of("distribution"), "one row per owner and year"),
+        View("forums", _frame_of("forums"), "one row per forum and year"),
+        View("compliance", _frame_of("compliance"), "one row per rule and subject"),
+        View(
+            "projects",
+            _frame_of("projects"),
+            "latest status of every project as of the date",
+        ),
         View(
             "status-history",
-            views.status_history,
+            _frame_of("status_history"),
             "every status report up to the date",
             summable=False,
+            sql=viewsql.status_history_sql,
         ),
-        View("status-by-month", views.status_by_month, "projects per status at each month end"),
+        View(
+            "status-by-month",
+            _frame_of("status_by_month"),
+            "projects per status at each month end",
+        ),
         View(
             "funding-over-time",
-            views.funding_over_time,
+            _frame_of("funding_over_time"),
             "awarded, paid, spent, confirmed per month",
         ),
-        View("municipalities", views.municipalities, "the distribution per municipality"),
-        View("compliance-summary", views.compliance_summary, "statuses per forum and rule"),
-        View("compliance-owners", views.compliance_owners, "statuses per owner"),
+        View(
+            "municipalities",
+            _frame_of("municipalities"),
+            "the distribution per municipality",
+        ),
+        View(
+            "compliance-summary",
+            _frame_of("compliance_summary"),
+            "statuses per forum and rule",
+        ),
+        View("compliance-owners", _frame_of("compliance_owners"), "statuses per owner"),
         View(
             "spending-over-time",
-            views.spending_over_time,
+            _frame_of("spending_over_time"),
             "spent and budget per forum, month",
             summable=False,
         ),
-        View("scheme-years", views.scheme_years, "the scheme's parameters per year"),
+        View("scheme-years", _frame_of("scheme_years"), "the scheme's parameters per year"),
     ]
 }
 
@@ -92,9 +145,18 @@ DIALECTS: dict[str, Dialect] = {
 CSV = DIALECTS["csv"]
 
 
+# --- The Python writer: any DataFrame or rows of Python values -----------------
+
+
+def _pandas_missing(value: Any) -> bool:
+    # Only values from pandas can be NaT or NA, and then pandas is loaded.
+    pd = sys.modules.get("pandas")
+    return pd is not None and (value is pd.NaT or value is pd.NA)
+
+
 def cell(value: Any, dialect: Dialect = CSV) -> str:
     """One value as CSV text in ``dialect``."""
-    if value is None or value is pd.NaT or value is pd.NA:
+    if value is None or _pandas_missing(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -105,7 +167,7 @@ def cell(value: Any, dialect: Dialect = CSV) -> str:
         return text.replace(".", dialect.decimal)
     if isinstance(value, Decimal):
         return format(value, "f").replace(".", dialect.decimal)
-    if isinstance(value, pd.Timestamp | dt.datetime):
+    if isinstance(value, dt.datetime):  # pandas.Timestamp too
         if value.hour == value.minute == value.second == value.microsecond == 0:
             return value.date().isoformat()
         return value.isoformat()
@@ -158,26 +220,171 @@ def csv_bytes(frame: pd.DataFrame, dialect: Dialect = CSV) -> bytes:
     return buffer.getvalue()
 
 
-def export(snap: Snapshot, view: str, f: Filters, out: BinaryIO, dialect: Dialect = CSV) -> int:
-    """Build ``view`` under the filters and write it; returns the row count.
-    The long status history is streamed from DuckDB in batches."""
-    if view == "status-history":
-        f = views.resolve(snap, f)
-        result = snap.relation(views.status_history_sql(f), f.sql_params())
-        columns = [d[0] for d in result.description]
-        return write_rows(columns, _batches(result), out, dialect)
-    return write_csv(VIEWS[view].build(snap, f), out, dialect)
+# --- DuckDB's writer: one SQL statement, written by COPY -----------------------
+
+# Column types DuckDB writes as ``cell`` does: integers as digits, dates as
+# YYYY-MM-DD, booleans as true/false. DECIMAL keeps its scale in both.
+_AS_WRITTEN = {
+    "BOOLEAN",
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+    "DATE",
+}
+_DECIMAL = re.compile(r"DECIMAL\(\d+, ?\d+\)")
+_NAMED_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def view_bytes(snap: Snapshot, view: str, f: Filters, dialect: Dialect = CSV) -> bytes:
-    buffer = io.BytesIO()
-    export(snap, view, f, buffer, dialect)
-    return buffer.getvalue()
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def cell_sql(column: str, column_type: str, dialect: Dialect = CSV) -> str | None:
+    """SQL giving the text DuckDB's CSV writer must write for ``column`` (an
+    SQL expression of type ``column_type``) to match ``cell``, or None for a
+    type this does not cover (the Python writer then writes the view)."""
+    if column_type in _AS_WRITTEN:
+        return column
+    if _DECIMAL.fullmatch(column_type):
+        if dialect.decimal == ".":
+            return column
+        return f"replace(CAST({column} AS VARCHAR), '.', {_literal(dialect.decimal)})"
+    if column_type == "VARCHAR" or column_type.startswith("ENUM("):
+        text = column if column_type == "VARCHAR" else f"CAST({column} AS VARCHAR)"
+        # ascii() is the first character's code point. Equalities joined by OR,
+        # not IN: DuckDB plans an IN list as a join, which does not keep the
+        # rows in the view's order.
+        formula = " OR ".join(f"ascii({text}) = {ord(c)}" for c in FORMULA_START)
+        # DuckDB quotes an empty string ("") to tell it from NULL; cell() writes
+        # both as an empty cell, hence nullif.
+        return f"CASE WHEN {formula} THEN '''' || {text} ELSE nullif({text}, '') END"
+    return None
+
+
+def _needs_quotes(text: str, dialect: Dialect) -> bool:
+    return any(c in text for c in (dialect.delimiter, '"', "\r", "\n"))
+
+
+def copy_statement(
+    columns: list[tuple[str, str]], sql: str, target: Path, dialect: Dialect = CSV
+) -> str | None:
+    """The COPY that writes the result of ``sql`` (whose columns and DuckDB
+    types are ``columns``) to ``target`` with the bytes ``write_rows`` would
+    write, or None where DuckDB cannot give them."""
+    names = headers([name for name, _ in columns], dialect)
+    # csv.writer writes a row of one empty cell as "", DuckDB as nothing; and
+    # the byte-order mark goes into the first header, which must stay unquoted.
+    if len(columns) < 2 or any(_needs_quotes(name, dialect) for name in names):
+        return None
+    select = []
+    for index, ((column, column_type), name) in enumerate(zip(columns, names, strict=True)):
+        expression = cell_sql(f"v.{_identifier(column)}", column_type, dialect)
+        if expression is None:
+            return None
+        alias = ("\ufeff" if dialect.bom and index == 0 else "") + name
+        select.append(f"{expression} AS {_identifier(alias)}")
+    options = ", ".join(
+        [
+            "FORMAT csv",
+            "HEADER true",
+            f"DELIMITER {_literal(dialect.delimiter)}",
+            "QUOTE '\"'",
+            "ESCAPE '\"'",
+            r"NEW_LINE '\r\n'",
+            "COMMENT ''",  # else DuckDB quotes any value containing '#'
+            "USE_TMP_FILE false",  # the caller makes the file appear whole
+        ]
+    )
+    return (
+        f"COPY (SELECT {', '.join(select)} FROM ({sql}) AS v)"
+        f" TO {_literal(str(target))} ({options})"
+    )
+
+
+def _statement(snap: Snapshot, view: str, f: Filters) -> tuple[str, dict[str, Any]] | None:
+    """The view's SQL and the parameters it uses, if it is one statement."""
+    sql_of = VIEWS[view].sql
+    if sql_of is None:
+        return None
+    f = viewsql.with_as_of(snap, f)
+    sql = sql_of(f)
+    used = set(_NAMED_PARAM.findall(sql))
+    return sql, {k: v for k, v in f.sql_params().items() if k in used}
+
+
+def write_query(
+    snap: Snapshot, sql: str, params: dict[str, Any], target: Path, dialect: Dialect
+) -> int:
+    """Write the result of ``sql`` to ``target`` (replacing it); returns the
+    row count. DuckDB writes it where it can, else the Python writer."""
+    columns = [(row[0], row[1]) for row in snap.rows(f"DESCRIBE {sql}", params)]
+    statement = copy_statement(columns, sql, target, dialect)
+    if statement is not None:
+        return int(snap.scalar(statement, params))
+    result = snap.relation(sql, params)
+    with target.open("wb") as out:
+        return write_rows([name for name, _ in columns], _batches(result), out, dialect)
 
 
 def _batches(result: Any, size: int = 50_000) -> Iterator[tuple]:
     while rows := result.fetchmany(size):
         yield from rows
+
+
+@contextlib.contextmanager
+def _scratch_file() -> Iterator[Path]:
+    handle, name = tempfile.mkstemp(prefix="dekomp-export-", suffix=".csv")
+    os.close(handle)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+# --- Exports --------------------------------------------------------------------
+
+
+def export_file(snap: Snapshot, view: str, f: Filters, target: Path, dialect: Dialect = CSV) -> int:
+    """Write ``view`` under the filters to the file ``target``, replacing
+    what is there (the caller makes that atomic); returns the row count."""
+    statement = _statement(snap, view, f)
+    if statement is not None:
+        return write_query(snap, *statement, target, dialect)
+    with target.open("wb") as out:
+        return write_csv(VIEWS[view].build(snap, f), out, dialect)
+
+
+def export(snap: Snapshot, view: str, f: Filters, out: BinaryIO, dialect: Dialect = CSV) -> int:
+    """Write ``view`` under the filters to the stream ``out``; returns the
+    row count. A SQL view is written by DuckDB to a scratch file first."""
+    statement = _statement(snap, view, f)
+    if statement is None:
+        return write_csv(VIEWS[view].build(snap, f), out, dialect)
+    with _scratch_file() as scratch:
+        count = write_query(snap, *statement, scratch, dialect)
+        with scratch.open("rb") as data:
+            shutil.copyfileobj(data, out, 1 << 20)
+    return count
+
+
+def view_bytes(snap: Snapshot, view: str, f: Filters, dialect: Dialect = CSV) -> bytes:
+    statement = _statement(snap, view, f)
+    if statement is None:
+        return csv_bytes(VIEWS[view].build(snap, f), dialect)
+    with _scratch_file() as scratch:
+        write_query(snap, *statement, scratch, dialect)
+        return scratch.read_bytes()
 
 
 def file_name(view: str, f: Filters, version_id: int, suffix: str = "csv") -> str:

@@ -23,6 +23,7 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
+import functools
 import os
 import re
 import shutil
@@ -31,11 +32,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
+
+# pandas and pyarrow are imported where a frame is made, not here: commands
+# that never make one (`dekomp export status-history`) start without them.
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 DEFAULT_DB = Path("data/dekomp.duckdb")
@@ -141,13 +145,22 @@ class DataVersion:
 
 
 Params = Sequence[Any] | dict[str, Any] | None
-_EXACT_TYPES = {
-    pa.int8(): pd.Int8Dtype(),
-    pa.int16(): pd.Int16Dtype(),
-    pa.int32(): pd.Int32Dtype(),
-    pa.int64(): pd.Int64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-}
+
+
+@functools.cache
+def _exact_types() -> dict[Any, Any]:
+    import pandas as pd
+    import pyarrow as pa
+
+    return {
+        pa.int8(): pd.Int8Dtype(),
+        pa.int16(): pd.Int16Dtype(),
+        pa.int32(): pd.Int32Dtype(),
+        pa.int64(): pd.Int64Dtype(),
+        pa.bool_(): pd.BooleanDtype(),
+    }
+
+
 _NAMED_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -202,7 +215,7 @@ class Snapshot:
         """The result as a DataFrame with exact types: DECIMAL as Decimal,
         DATE as datetime.date, integers and booleans nullable (never float)."""
         table = self._cursor.sql(sql, params=_bind(sql, params)).to_arrow_table()
-        return table.to_pandas(types_mapper=_EXACT_TYPES.get)
+        return table.to_pandas(types_mapper=_exact_types().get)
 
     def rows(self, sql: str, params: Params = None) -> list[tuple]:
         return self._cursor.execute(sql, _bind(sql, params)).fetchall()
@@ -219,6 +232,8 @@ class Snapshot:
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """A DataFrame as a view for this snapshot's queries only. Passed as
         Arrow, so Decimal columns keep a precision that fits every value."""
+        import pyarrow as pa
+
         self._cursor.register(name, pa.Table.from_pandas(frame, preserve_index=False))
 
     @property
