@@ -242,13 +242,14 @@ class Snapshot:
 
 
 def current_version(conn: duckdb.DuckDBPyConnection) -> DataVersion:
-    row = conn.execute(
+    # fetchall, not fetchone: an unfinished result would block the cursor.
+    rows = conn.execute(
         "SELECT version_id, created_at, description FROM data_version "
         "ORDER BY version_id DESC LIMIT 1"
-    ).fetchone()
-    if row is None:
+    ).fetchall()
+    if not rows:
         raise StoreError("databasen har ingen dataversjon")
-    return DataVersion(*row)
+    return DataVersion(*rows[0])
 
 
 class Store:
@@ -378,6 +379,7 @@ def build_version(
                         [version_id, now(), description],
                     )
                     build(conn, version_id)
+                    _refresh_derived(conn, staging)
                     conn.execute("COMMIT")
                 except BaseException:
                     # After an IO fault DuckDB refuses even the rollback.
@@ -412,6 +414,14 @@ def build_version(
                 shutil.rmtree(paths.versions_dir, ignore_errors=True)
         _prune(paths, keep)
         return Published(version_id, target)
+
+
+def _refresh_derived(conn: duckdb.DuckDBPyConnection, staging: Path) -> None:
+    """The views' precomputed tables (core.derived), in the same transaction:
+    a version is published with them or not at all."""
+    from core import derived
+
+    derived.refresh(conn, staging)
 
 
 def _next_version_id(conn: duckdb.DuckDBPyConnection) -> int:

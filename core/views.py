@@ -10,15 +10,51 @@ whatever else is filtered.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
 
 from core import compliance as rules
+from core import derived
 from core.allocation import OwnerFte, entitlements
 from core.filters import Filters, combine, forum_condition, owner_condition, year_condition
 from core.store import Snapshot
+
+# --- Derived tables or live queries --------------------------------------------
+
+_live = contextvars.ContextVar("live", default=False)
+
+
+@contextlib.contextmanager
+def live() -> Iterator[None]:
+    """Answer from the data tables only, never from derived tables (how the
+    derived tables are built, and what tests compare them with)."""
+    token = _live.set(True)
+    try:
+        yield
+    finally:
+        _live.reset(token)
+
+
+def _derived(snap: Snapshot, f: Filters) -> bool:
+    """Whether the version's derived tables answer for ``f``'s as-of date."""
+    if _live.get():
+        return False
+    found = derived.meta(snap)
+    return found is not None and found.as_of == f.as_of
+
+
+def _select(name: str, alias: str, where: str, join: str = "") -> str:
+    """The rows of ``derived_<name>`` that ``where`` selects, in live order."""
+    return (
+        f"SELECT {alias}.* EXCLUDE (_pos) FROM derived_{name} {alias} {join} "
+        f"WHERE {where} ORDER BY {alias}._pos"
+    )
+
 
 # --- The date the data runs to ----------------------------------------------
 
@@ -48,7 +84,11 @@ class Resolved(Filters):
 
 def resolve(snap: Snapshot, f: Filters) -> Resolved:
     """The filter state with its as-of date filled in (the data's last date)."""
-    as_of = f.as_of if f.as_of is not None else data_date(snap)
+    if f.as_of is not None:
+        as_of = f.as_of
+    else:
+        found = None if _live.get() else derived.meta(snap)
+        as_of = found.data_date if found is not None else data_date(snap)
     return Resolved(f.year, f.forum, f.municipality, f.owner_type, as_of)
 
 
@@ -76,7 +116,10 @@ ORDER BY sy.year, sy.region_id, o.owner_id
 def entitlement_frame(snap: Snapshot, f: Filters) -> pd.DataFrame:
     """Every active owner of every scheme year in the filter, with its FTE in
     the year's scope and its entitlement. Ignores the owner filters on
-    purpose: the frame is shared among all owners in scope."""
+    purpose: the frame is shared among all owners in scope. Independent of
+    the as-of date, so the derived table answers for every date."""
+    if not _live.get() and derived.meta(snap) is not None:
+        return snap.df(_select("entitlement", "e", year_condition(f, "e.year")), f.sql_params())
     base = snap.df(_OWNER_YEARS.format(year=year_condition(f, "sy.year")), f.sql_params())
     rows = []
     for (year, region), group in base.groupby(["year", "region_id"], sort=True):
@@ -146,9 +189,17 @@ ORDER BY e.year, m.forum_id NULLS LAST, o.name, o.owner_id
 def distribution(snap: Snapshot, f: Filters) -> pd.DataFrame:
     """One row per owner and year: FTE in scope, entitlement, awarded, paid."""
     f = resolve(snap, f)
+    if _derived(snap, f):
+        return snap.df(_distribution_derived(f), f.sql_params())
     snap.register("entitlement", entitlement_frame(snap, f))
-    sql = _DISTRIBUTION.format(owners=owner_condition(f, "o", year="e.year"))
-    return snap.df(sql, f.sql_params())
+    owners = owner_condition(f, "o", year="e.year")
+    return snap.df(_DISTRIBUTION.format(owners=owners), f.sql_params())
+
+
+def _distribution_derived(f: Filters) -> str:
+    join = "JOIN school_owner o ON o.owner_id = e.owner_id"
+    where = combine(year_condition(f, "e.year"), owner_condition(f, "o", year="e.year"))
+    return _select("distribution", "e", where, join)
 
 
 # --- Awards with their confirmed use ----------------------------------------
@@ -274,6 +325,9 @@ def forums(snap: Snapshot, f: Filters) -> pd.DataFrame:
     awarded (to institutions and owners), paid, spent and confirmed, and its
     co-financing. Owner filters choose forums; a forum's figures stay whole."""
     f = resolve(snap, f)
+    if _derived(snap, f):
+        return snap.df(_forums_derived(f), f.sql_params())
+    owners = owner_condition(f, "o", year="m.year")
     snap.register("entitlement", entitlement_frame(snap, f))
     where = combine(
         year_condition(f, "fy.year"),
@@ -282,10 +336,21 @@ def forums(snap: Snapshot, f: Filters) -> pd.DataFrame:
         if f.has_owner_filter
         else "TRUE",
     )
-    sql = _FORUMS.format(
-        awards=_AWARD_FIGURES, owners=owner_condition(f, "o", year="m.year"), where=where
-    )
+    sql = _FORUMS.format(awards=_AWARD_FIGURES, owners=owners, where=where)
     return snap.df(sql, f.sql_params())
+
+
+def _forums_derived(f: Filters) -> str:
+    owners = owner_condition(f, "o", year="m.year")
+    where = combine(
+        year_condition(f, "fy.year"),
+        forum_condition(f, "fy.forum_id"),
+        "(fy.year, fy.forum_id) IN (SELECT m.year, m.forum_id FROM forum_member m "
+        f"JOIN school_owner o USING (owner_id) WHERE {owners})"
+        if f.has_owner_filter
+        else "TRUE",
+    )
+    return _select("forums", "fy", where)
 
 
 # --- Projects --------------------------------------------------------------------
@@ -337,12 +402,19 @@ def projects(snap: Snapshot, f: Filters) -> pd.DataFrame:
     budget and whether its status is stale. The year filter is the year a
     project started; owner filters apply to the lead owner."""
     f = resolve(snap, f)
+    if _derived(snap, f):
+        return snap.df(_projects_derived(f), f.sql_params())
     frame = snap.df(_PROJECTS.format(where=_project_where(f)), f.sql_params())
     running = frame["status"].isin(["planned", "started", "ongoing", "delayed"]) & (
         frame["start_date"] <= f.as_of
     )
     frame["stale"] = running & (frame["days_since_report"] > frame["stale_after_days"])
     return frame
+
+
+def _projects_derived(f: Filters) -> str:
+    join = "JOIN school_owner o ON o.owner_id = p.lead_owner_id"
+    return _select("projects", "p", _project_where(f), join)
 
 
 _STATUS_HISTORY = """
@@ -566,20 +638,30 @@ def compliance(snap: Snapshot, f: Filters) -> pd.DataFrame:
     version and filters: the overview, the rule table and its summaries all
     read it."""
     f = resolve(snap, f)
+    if _derived(snap, f):
+        return snap.df(_compliance_derived(f), f.sql_params())
     return snap.memo(("compliance", f), lambda: _compliance(snap, f))
 
 
-def _compliance(snap: Snapshot, f: Resolved) -> pd.DataFrame:
-    frame = rules.evaluate(compliance_inputs(snap, f))
-    snap.register("rule_rows", frame.assign(position=range(len(frame))))
-    where = combine(
+def _compliance_derived(f: Filters) -> str:
+    join = "LEFT JOIN school_owner o ON o.owner_id = r.owner_id"
+    return _select("compliance", "r", _compliance_where(f), join)
+
+
+def _compliance_where(f: Filters) -> str:
+    return combine(
         year_condition(f, "r.year"),
         forum_condition(f, "r.forum_id"),
         f"(r.owner_id IS NOT NULL AND {owner_condition(_without_forum(f), 'o')})"
         if f.municipality or f.owner_type
         else "TRUE",
     )
-    return snap.df(_COMPLIANCE.format(where=where), f.sql_params())
+
+
+def _compliance(snap: Snapshot, f: Resolved) -> pd.DataFrame:
+    frame = rules.evaluate(compliance_inputs(snap, f))
+    snap.register("rule_rows", frame.assign(position=range(len(frame))))
+    return snap.df(_COMPLIANCE.format(where=_compliance_where(f)), f.sql_params())
 
 
 def _without_forum(f: Filters) -> Filters:
@@ -618,7 +700,7 @@ SELECT d.year, mp.map_knr AS map_municipality_number, m.name AS map_municipality
        CASE WHEN sum(d.teacher_fte) > 0
             THEN round(sum(d.awarded_nok) / sum(d.teacher_fte))::BIGINT END
            AS awarded_per_fte_nok
-FROM dist d
+FROM {dist} d
 JOIN mapped mp ON mp.knr = d.municipality_number
 JOIN municipality m ON m.knr = mp.map_knr
 GROUP BY ALL
@@ -634,35 +716,46 @@ def municipalities(snap: Snapshot, f: Filters) -> pd.DataFrame:
     numbers through their 2020 predecessors. Owners abroad and county
     authorities have no municipality and are left out."""
     f = resolve(snap, f)
+    if _derived(snap, f):
+        sql = _MUNICIPALITIES.format(dist=f"({_distribution_derived(f)})")
+        return snap.df(sql, {**f.sql_params(), "map_year": MAP_YEAR})
     snap.register("dist", distribution(snap, f))
-    return snap.df(_MUNICIPALITIES, {"map_year": MAP_YEAR})
+    return snap.df(_MUNICIPALITIES.format(dist="dist"), {"map_year": MAP_YEAR})
 
 
 def compliance_summary(snap: Snapshot, f: Filters) -> pd.DataFrame:
     """Per forum and rule: how many subjects are in each status."""
-    rows = compliance(snap, f)
-    snap.register("rule_rows_filtered", rows)
-    return snap.df(
-        """
+    return snap.df(*_over_compliance(snap, f, _COMPLIANCE_SUMMARY))
+
+
+def _over_compliance(snap: Snapshot, f: Filters, sql: str) -> tuple[str, dict]:
+    """``sql`` over the compliance rows under ``f`` (its ``{rows}``)."""
+    f = resolve(snap, f)
+    if _derived(snap, f):
+        return sql.format(rows=f"({_compliance_derived(f)})"), f.sql_params()
+    snap.register("compliance_rows", compliance(snap, f))
+    return sql.format(rows="compliance_rows"), {}
+
+
+_COMPLIANCE_SUMMARY = """
         SELECT r.year, r.forum_id, fo.name AS forum_name, r.rule_id,
                count(*) FILTER (WHERE status = 'breach') AS breach,
                count(*) FILTER (WHERE status = 'warning') AS warning,
                count(*) FILTER (WHERE status = 'ok') AS ok,
                count(*) FILTER (WHERE status = 'not_applicable') AS not_applicable
-        FROM rule_rows_filtered r LEFT JOIN forum fo USING (forum_id)
+        FROM {rows} r LEFT JOIN forum fo USING (forum_id)
         GROUP BY r.year, r.forum_id, fo.name, r.rule_id
         ORDER BY r.year, fo.name NULLS LAST, r.forum_id, CAST(substr(r.rule_id, 2) AS INTEGER)
-        """
-    )
+"""
 
 
 def compliance_owners(snap: Snapshot, f: Filters) -> pd.DataFrame:
     """Per owner: how many of the rules' rows about it are in each status,
     owners with breaches first."""
-    rows = compliance(snap, f)
-    snap.register("rule_rows_owners", rows)
-    return snap.df(
-        """
+    return snap.df(*_over_compliance(snap, f, _COMPLIANCE_OWNERS))
+
+
+_COMPLIANCE_OWNERS = """
         SELECT r.year, r.owner_id, o.name AS owner_name, o.owner_type::VARCHAR AS owner_type,
                count(*) FILTER (WHERE status = 'breach') AS breach,
                count(*) FILTER (WHERE status = 'warning') AS warning,
@@ -671,11 +764,10 @@ def compliance_owners(snap: Snapshot, f: Filters) -> pd.DataFrame:
                array_to_string(list_transform(list_sort(list_distinct(
                    list(CAST(substr(r.rule_id, 2) AS INTEGER)) FILTER (WHERE status = 'breach')
                )), lambda n: 'R' || n), ' ') AS rules_breached
-        FROM rule_rows_owners r JOIN school_owner o USING (owner_id)
+        FROM {rows} r JOIN school_owner o USING (owner_id)
         GROUP BY r.year, r.owner_id, o.name, o.owner_type
         ORDER BY r.year, breach DESC, warning DESC, o.name, r.owner_id
-        """
-    )
+"""
 
 
 _SPENDING = """
@@ -765,7 +857,51 @@ class KeyFigures:
     breaches_by_rule: dict[str, int]  # compliance
 
 
+_KEY_FIGURES = """
+WITH fo AS ({forums}), di AS ({distribution})
+SELECT (SELECT coalesce(sum(frame_nok), 0) FROM scheme_year sy WHERE {year})::BIGINT,
+       coalesce(sum(entitlement_nok), 0)::BIGINT, coalesce(sum(awarded_nok), 0)::BIGINT,
+       coalesce(sum(paid_nok), 0)::BIGINT, coalesce(sum(cofinancing_committed_nok), 0)::BIGINT,
+       coalesce(sum(cofinancing_required_nok), 0)::BIGINT,
+       (SELECT count(*) FILTER (WHERE takes_part) FROM di)
+FROM fo
+"""
+
+
 def key_figures(snap: Snapshot, f: Filters) -> KeyFigures:
+    """The sums of the views behind the overview's figures: from the derived
+    tables in three small queries, else by building the views."""
+    f = resolve(snap, f)
+    if _derived(snap, f):
+        params = f.sql_params()
+        sums = snap.rows(
+            _KEY_FIGURES.format(
+                forums=_forums_derived(f),
+                distribution=_distribution_derived(f),
+                year=year_condition(f, "sy.year"),
+            ),
+            params,
+        )[0]
+        statuses = snap.rows(
+            f"SELECT status, count(*) FROM ({_projects_derived(f)}) GROUP BY status", params
+        )
+        breaches = snap.rows(
+            f"SELECT rule_id, count(*) FROM ({_compliance_derived(f)}) "
+            "WHERE status = 'breach' GROUP BY rule_id",
+            params,
+        )
+        frame, entitlement, awarded, paid, committed, required, taking_part = map(int, sums)
+        return KeyFigures(
+            frame_nok=frame,
+            entitlement_nok=entitlement,
+            awarded_nok=awarded,
+            paid_nok=paid,
+            cofinancing_committed_nok=committed,
+            cofinancing_required_nok=required,
+            owners_taking_part=taking_part,
+            projects_by_status={k: int(n) for k, n in statuses},
+            breaches_by_rule={k: int(n) for k, n in breaches},
+        )
     years = scheme_years(snap, f)
     forum_rows = forums(snap, f)
     dist = distribution(snap, f)
@@ -783,3 +919,13 @@ def key_figures(snap: Snapshot, f: Filters) -> KeyFigures:
         projects_by_status={k: int(v) for k, v in project_rows["status"].value_counts().items()},
         breaches_by_rule={k: int(v) for k, v in breaches.items()},
     )
+
+
+# The views computed once per version, unfiltered, at publish (core.derived).
+DERIVED: dict[str, Callable[[Snapshot, Filters], pd.DataFrame]] = {
+    "entitlement": entitlement_frame,
+    "distribution": distribution,
+    "forums": forums,
+    "projects": projects,
+    "compliance": compliance,
+}
