@@ -1,5 +1,12 @@
-"""The figures, built with plotly.graph_objects from a view's DataFrame as
-it is (no reshaping here beyond picking columns), in the user's language.
+"""The figures, as plain Plotly figure dicts built from a view's DataFrame
+as it is (no reshaping here beyond picking columns), in the user's language.
+
+Dicts, not plotly.graph_objects: a filter click rebuilds every chart of the
+page, and graph_objects validate every property on every build (15-40 ms a
+figure, measured with bench/run.py's data; docs/performance.md), which is most
+of a callback's time once the data comes from derived tables. The properties
+used here are checked once, in tests/dashboard/test_charts.py, by feeding
+every figure to ``plotly.graph_objects.Figure``, which rejects unknown ones.
 
 Colours: the Okabe-Ito palette, safe for colour-blind readers; every chart
 has a title, and its table twin carries the same numbers.
@@ -7,13 +14,17 @@ has a title, and its table twin carries the same numbers.
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.i18n import PLOTLY_SEPARATORS, translator, valid
+
+Figure = dict[str, Any]
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 STATUS_BAR_COLOURS = {"breach": "#D55E00", "warning": "#E69F00"}
@@ -27,62 +38,113 @@ STATUS_COLOURS = {
 }
 
 
-def _layout(fig: go.Figure, title: str, lang: str, height: int = 380) -> go.Figure:
+def _template() -> dict[str, Any]:
+    """plotly_white, as plotly.py would embed it, for the trace types used."""
+    import plotly.io as pio
+
+    white = pio.templates["plotly_white"]
+    data = white.data.to_plotly_json()
+    return {
+        "layout": white.layout.to_plotly_json(),
+        "data": {kind: data[kind] for kind in ("bar", "scatter", "choropleth") if kind in data},
+    }
+
+
+TEMPLATE = _template()
+
+
+def values(column: Iterable[Any]) -> list[Any]:
+    """A column as JSON values: numbers as int or float, no value as None."""
+    out: list[Any] = []
+    for v in column:
+        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+            out.append(None)
+        elif isinstance(v, bool | str):
+            out.append(v)
+        elif isinstance(v, Decimal):
+            out.append(int(v) if v == v.to_integral_value() else float(v))
+        elif hasattr(v, "__index__"):  # int, numpy integers
+            out.append(int(v))
+        elif hasattr(v, "__float__"):  # float, numpy floats
+            out.append(float(v))
+        else:
+            out.append(str(v))
+    return out
+
+
+def texts(column: Iterable[Any]) -> list[str]:
+    return [str(v) for v in column]
+
+
+def _figure(
+    data: list[dict[str, Any]], title: str, lang: str, height: int = 380, **layout: Any
+) -> Figure:
     # The card's heading titles the chart (and names it for screen readers).
-    fig.update_layout(
-        meta={"title": title},
-        separators=PLOTLY_SEPARATORS[valid(lang)],
-        height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        template="plotly_white",
-        colorway=OKABE_ITO,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
-    )
-    return fig
+    base = {
+        "template": TEMPLATE,
+        "meta": {"title": title},
+        "separators": PLOTLY_SEPARATORS[valid(lang)],
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "colorway": OKABE_ITO,
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
+    }
+    for key, value in layout.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = {**base[key], **value}
+        else:
+            base[key] = value
+    return {"data": data, "layout": base}
 
 
-def empty(message: str, lang: str, title: str = "") -> go.Figure:
-    fig = go.Figure()
+def empty(message: str, lang: str, title: str = "") -> Figure:
     # Wrapped, so that it fits the narrow cards too.
     wrapped = "<br>".join(textwrap.wrap(message, 40))
-    fig.add_annotation(
-        text=wrapped, showarrow=False, font={"size": 14}, x=0.5, y=0.5, xref="paper", yref="paper"
+    annotation = {
+        "text": wrapped,
+        "showarrow": False,
+        "font": {"size": 14},
+        "x": 0.5,
+        "y": 0.5,
+        "xref": "paper",
+        "yref": "paper",
+    }
+    return _figure(
+        [],
+        title,
+        lang,
+        height=240,
+        annotations=[annotation],
+        xaxis={"visible": False},
+        yaxis={"visible": False},
     )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _layout(fig, title, lang, height=240)
 
 
-def _month_axis(fig: go.Figure) -> None:
-    # Plotly's month names are English; numeric months read the same in every language.
-    fig.update_xaxes(tickformat="%m.%Y", hoverformat="%m.%Y")
+# Plotly's month names are English; numeric months read the same in every language.
+MONTH_AXIS = {"tickformat": "%m.%Y", "hoverformat": "%m.%Y"}
+MONEY_AXIS = {"tickformat": ",.0f", "ticksuffix": " kr"}
 
 
-def _money_axis(fig: go.Figure, axis: str = "y") -> None:
-    fig.update_layout({f"{axis}axis": {"tickformat": ",.0f", "ticksuffix": " kr"}})
-
-
-def funding_over_time(frame: pd.DataFrame, lang: str) -> go.Figure:
+def funding_over_time(frame: pd.DataFrame, lang: str) -> Figure:
     tr = translator(lang)
-    fig = go.Figure()
     colours = {"awarded": "#0072B2", "paid": "#009E73", "spent": "#E69F00", "confirmed": "#CC79A7"}
-    for column, colour in colours.items():
-        fig.add_trace(
-            go.Scatter(
-                x=frame["month"],
-                y=frame[f"{column}_cumulative_nok"],
-                name=tr(f"series.{column}"),
-                mode="lines",
-                line={"shape": "hv", "width": 2, "color": colour},
-            )
-        )
-    _money_axis(fig)
-    _month_axis(fig)
-    return _layout(fig, tr("chart.funding_over_time"), lang)
+    month = texts(frame["month"])
+    data = [
+        {
+            "type": "scatter",
+            "x": month,
+            "y": values(frame[f"{column}_cumulative_nok"]),
+            "name": tr(f"series.{column}"),
+            "mode": "lines",
+            "line": {"shape": "hv", "width": 2, "color": colour},
+        }
+        for column, colour in colours.items()
+    ]
+    return _figure(data, tr("chart.funding_over_time"), lang, xaxis=MONTH_AXIS, yaxis=MONEY_AXIS)
 
 
-def forums_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
+def forums_bars(frame: pd.DataFrame, lang: str) -> Figure:
     """Entitlement against awarded and paid, per forum."""
     tr = translator(lang)
     label = _labels(frame, "forum_name")
@@ -91,13 +153,18 @@ def forums_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
         ("awarded_nok", "series.awarded"),
         ("paid_nok", "series.paid"),
     ]
-    fig = go.Figure(_hbars(frame, label, series, tr))
-    fig.update_layout(barmode="group", yaxis={"autorange": "reversed"})
-    _money_axis(fig, "x")
-    return _layout(fig, tr("chart.forums"), lang, height=max(320, 60 * len(frame) + 80))
+    return _figure(
+        _hbars(frame, label, series, tr),
+        tr("chart.forums"),
+        lang,
+        height=max(320, 60 * len(frame) + 80),
+        barmode="group",
+        yaxis={"autorange": "reversed"},
+        xaxis=MONEY_AXIS,
+    )
 
 
-def forum_split(frame: pd.DataFrame, lang: str) -> go.Figure:
+def forum_split(frame: pd.DataFrame, lang: str) -> Figure:
     """What each forum awarded to institutions and to owners."""
     tr = translator(lang)
     label = _labels(frame, "forum_name")
@@ -105,10 +172,15 @@ def forum_split(frame: pd.DataFrame, lang: str) -> go.Figure:
         ("institution_awarded_nok", "series.institutions"),
         ("owner_awarded_nok", "series.owners"),
     ]
-    fig = go.Figure(_hbars(frame, label, series, tr))
-    fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"})
-    _money_axis(fig, "x")
-    return _layout(fig, tr("chart.forum_split"), lang, height=max(300, 34 * len(frame) + 80))
+    return _figure(
+        _hbars(frame, label, series, tr),
+        tr("chart.forum_split"),
+        lang,
+        height=max(300, 34 * len(frame) + 80),
+        barmode="stack",
+        yaxis={"autorange": "reversed"},
+        xaxis=MONEY_AXIS,
+    )
 
 
 def _hbars(
@@ -117,18 +189,22 @@ def _hbars(
     series: list[tuple[str, str]],
     tr: Callable[..., str],
     colours: dict[str, str] | None = None,
-) -> list[go.Bar]:
+) -> list[dict[str, Any]]:
     """Horizontal bars, one trace per (column, catalog key) of ``frame``."""
-    return [
-        go.Bar(
-            y=label,
-            x=frame[column],
-            name=tr(key),
-            orientation="h",
-            marker_color=(colours or {}).get(column),
-        )
-        for column, key in series
-    ]
+    bars = []
+    for column, key in series:
+        bar: dict[str, Any] = {
+            "type": "bar",
+            "y": label,
+            "x": values(frame[column]),
+            "name": tr(key),
+            "orientation": "h",
+        }
+        colour = (colours or {}).get(column)
+        if colour:
+            bar["marker"] = {"color": colour}
+        bars.append(bar)
+    return bars
 
 
 def _labels(frame: pd.DataFrame, column: str) -> list[str]:
@@ -140,43 +216,47 @@ def _labels(frame: pd.DataFrame, column: str) -> list[str]:
     ]
 
 
-def owners_bars(frame: pd.DataFrame, lang: str) -> go.Figure:
+def owners_bars(frame: pd.DataFrame, lang: str) -> Figure:
     """Owners sorted by entitlement: entitlement against awarded."""
     tr = translator(lang)
     ordered = frame.sort_values("entitlement_nok", ascending=False, kind="stable")
     label = _labels(ordered, "owner_name")
     series = [("entitlement_nok", "series.entitlement"), ("awarded_nok", "series.awarded")]
-    fig = go.Figure(_hbars(ordered, label, series, tr))
-    fig.update_layout(barmode="group", yaxis={"autorange": "reversed"})
-    _money_axis(fig, "x")
-    return _layout(fig, tr("chart.owners"), lang, height=max(360, 18 * len(ordered) + 100))
+    return _figure(
+        _hbars(ordered, label, series, tr),
+        tr("chart.owners"),
+        lang,
+        height=max(360, 18 * len(ordered) + 100),
+        barmode="group",
+        yaxis={"autorange": "reversed"},
+        xaxis=MONEY_AXIS,
+    )
 
 
-def treemap(frame: pd.DataFrame, lang: str) -> go.Figure:
+def treemap(frame: pd.DataFrame, lang: str) -> Figure:
     """Forum -> owner, sized by entitlement."""
     tr = translator(lang)
     members = frame[frame["forum_id"].notna() & (frame["entitlement_nok"] > 0)]
     forum_totals = members.groupby(["forum_id", "forum_name"], as_index=False)[
         "entitlement_nok"
     ].sum()
-    ids = list(forum_totals["forum_id"]) + [
+    ids = texts(forum_totals["forum_id"]) + [
         f"{f}/{o}/{y}"
         for f, o, y in zip(members["forum_id"], members["owner_id"], members["year"], strict=True)
     ]
-    labels = list(forum_totals["forum_name"]) + list(members["owner_name"])
-    parents = [""] * len(forum_totals) + list(members["forum_id"])
-    values = list(forum_totals["entitlement_nok"]) + list(members["entitlement_nok"])
-    fig = go.Figure(
-        go.Treemap(
-            ids=ids,
-            labels=labels,
-            parents=parents,
-            values=values,
-            branchvalues="total",
-            hovertemplate="%{label}<br>%{value:,.0f} kr<extra></extra>",
-        )
-    )
-    return _layout(fig, tr("chart.treemap"), lang, height=460)
+    labels = texts(forum_totals["forum_name"]) + texts(members["owner_name"])
+    parents = [""] * len(forum_totals) + texts(members["forum_id"])
+    sizes = values(forum_totals["entitlement_nok"]) + values(members["entitlement_nok"])
+    trace = {
+        "type": "treemap",
+        "ids": ids,
+        "labels": labels,
+        "parents": parents,
+        "values": sizes,
+        "branchvalues": "total",
+        "hovertemplate": "%{label}<br>%{value:,.0f} kr<extra></extra>",
+    }
+    return _figure([trace], tr("chart.treemap"), lang, height=460)
 
 
 # Served by the app (dashboard.create_app) and fetched once by the browser,
@@ -185,7 +265,7 @@ def treemap(frame: pd.DataFrame, lang: str) -> go.Figure:
 GEOJSON_URL = "/geo/kommuner-2020.geojson"
 
 
-def municipality_map(frame: pd.DataFrame, lang: str) -> go.Figure:
+def municipality_map(frame: pd.DataFrame, lang: str) -> Figure:
     """Entitlement per teacher FTE by municipality (2020 boundaries)."""
     tr = translator(lang)
     data = frame.groupby(["map_municipality_number", "map_municipality_name"], as_index=False)[
@@ -195,137 +275,148 @@ def municipality_map(frame: pd.DataFrame, lang: str) -> go.Figure:
         float(a) / float(t) if t else None
         for a, t in zip(data["awarded_nok"], data["teacher_fte"], strict=True)
     ]
-    fig = go.Figure(
-        go.Choropleth(
-            geojson=GEOJSON_URL,
-            featureidkey="properties.knr",
-            locations=data["map_municipality_number"],
-            z=per_fte,
-            text=data["map_municipality_name"],
-            colorscale="Blues",
-            marker={"line": {"color": "white", "width": 0.6}},
-            colorbar={"title": {"text": tr("chart.map_unit")}, "tickformat": ",.0f"},
-            hovertemplate="%{text}<br>%{z:,.0f} kr<extra></extra>",
-        )
-    )
+    trace = {
+        "type": "choropleth",
+        "geojson": GEOJSON_URL,
+        "featureidkey": "properties.knr",
+        "locations": texts(data["map_municipality_number"]),
+        "z": per_fte,
+        "text": texts(data["map_municipality_name"]),
+        "colorscale": "Blues",
+        "marker": {"line": {"color": "white", "width": 0.6}},
+        "colorbar": {"title": {"text": tr("chart.map_unit")}, "tickformat": ",.0f"},
+        "hovertemplate": "%{text}<br>%{z:,.0f} kr<extra></extra>",
+    }
     # Mercator keeps Norway's shapes at 60° N; the default projection widens them.
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    return _layout(fig, tr("chart.map"), lang, height=460)
+    geo = {"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"}}
+    return _figure([trace], tr("chart.map"), lang, height=460, geo=geo)
 
 
-def status_by_month(frame: pd.DataFrame, lang: str) -> go.Figure:
-    tr = translator(lang)
-    fig = go.Figure()
+def _by_status(frame: pd.DataFrame) -> Iterable[tuple[str, str, pd.DataFrame]]:
     for status, colour in STATUS_COLOURS.items():
         part = frame[frame["status"] == status]
-        if part.empty:
-            continue
-        fig.add_trace(
-            go.Bar(
-                x=part["month"],
-                y=part["projects"],
-                name=tr(f"status.{status}"),
-                marker_color=colour,
-            )
-        )
-    fig.update_layout(barmode="stack", bargap=0.1)
-    _month_axis(fig)
-    return _layout(fig, tr("chart.status_by_month"), lang)
+        if not part.empty:
+            yield status, colour, part
 
 
-def timeline(frame: pd.DataFrame, lang: str) -> go.Figure:
+def status_by_month(frame: pd.DataFrame, lang: str) -> Figure:
+    tr = translator(lang)
+    data = [
+        {
+            "type": "bar",
+            "x": texts(part["month"]),
+            "y": values(part["projects"]),
+            "name": tr(f"status.{status}"),
+            "marker": {"color": colour},
+        }
+        for status, colour, part in _by_status(frame)
+    ]
+    return _figure(
+        data, tr("chart.status_by_month"), lang, barmode="stack", bargap=0.1, xaxis=MONTH_AXIS
+    )
+
+
+def timeline(frame: pd.DataFrame, lang: str) -> Figure:
     """Each project from start to planned end, coloured by its status."""
     tr = translator(lang)
-    fig = go.Figure()
-    for status, colour in STATUS_COLOURS.items():
-        part = frame[frame["status"] == status]
-        if part.empty:
-            continue
+    data = []
+    for status, colour, part in _by_status(frame):
         starts = pd.to_datetime(part["start_date"])
         ends = pd.to_datetime(part["planned_end"])
-        fig.add_trace(
-            go.Bar(
-                y=part["title"],
-                x=(ends - starts).dt.days * 86_400_000,
-                base=starts,
-                orientation="h",
-                name=tr(f"status.{status}"),
-                marker_color=colour,
-                customdata=part[["project_id"]],
-                hovertemplate="%{y}<br>%{base|%d.%m.%Y} – %{x}<extra>%{customdata[0]}</extra>",
-            )
+        data.append(
+            {
+                "type": "bar",
+                "y": texts(part["title"]),
+                "x": values((ends - starts).dt.days * 86_400_000),
+                "base": [d.strftime("%Y-%m-%d") for d in starts],
+                "orientation": "h",
+                "name": tr(f"status.{status}"),
+                "marker": {"color": colour},
+                "customdata": [[v] for v in texts(part["project_id"])],
+                "hovertemplate": "%{y}<br>%{base|%d.%m.%Y} – %{x}<extra>%{customdata[0]}</extra>",
+            }
         )
-    fig.update_layout(yaxis={"autorange": "reversed", "automargin": True}, xaxis={"type": "date"})
-    fig.update_xaxes(tickformat="%m.%Y", dtick="M6", hoverformat="%d.%m.%Y")
-    return _layout(fig, tr("chart.timeline"), lang, height=max(360, 22 * len(frame) + 100))
+    return _figure(
+        data,
+        tr("chart.timeline"),
+        lang,
+        height=max(360, 22 * len(frame) + 100),
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"type": "date", "tickformat": "%m.%Y", "dtick": "M6", "hoverformat": "%d.%m.%Y"},
+    )
 
 
-def spending(frame: pd.DataFrame, lang: str) -> go.Figure:
+def spending(frame: pd.DataFrame, lang: str) -> Figure:
     tr = translator(lang)
-    fig = go.Figure()
+    data = []
     for i, (forum, part) in enumerate(frame.groupby("forum_name", sort=True)):
         colour = OKABE_ITO[i % len(OKABE_ITO)]
-        fig.add_trace(
-            go.Scatter(
-                x=part["month"],
-                y=part["spent_to_date_nok"],
-                name=str(forum),
-                mode="lines",
-                line={"color": colour, "width": 2},
-            )
+        month = texts(part["month"])
+        data.append(
+            {
+                "type": "scatter",
+                "x": month,
+                "y": values(part["spent_to_date_nok"]),
+                "name": str(forum),
+                "mode": "lines",
+                "line": {"color": colour, "width": 2},
+            }
         )
-        fig.add_trace(
-            go.Scatter(
-                x=part["month"],
-                y=part["budget_nok"],
-                name=f"{forum} – {tr('series.budget')}",
-                mode="lines",
-                line={"color": colour, "dash": "dot", "width": 1},
-                showlegend=False,
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": month,
+                "y": values(part["budget_nok"]),
+                "name": f"{forum} – {tr('series.budget')}",
+                "mode": "lines",
+                "line": {"color": colour, "dash": "dot", "width": 1},
+                "showlegend": False,
+            }
         )
-    _money_axis(fig)
-    _month_axis(fig)
-    return _layout(fig, tr("chart.spending"), lang, height=420)
+    return _figure(data, tr("chart.spending"), lang, height=420, xaxis=MONTH_AXIS, yaxis=MONEY_AXIS)
 
 
-def compliance_summary(frame: pd.DataFrame, lang: str) -> go.Figure:
+def compliance_summary(frame: pd.DataFrame, lang: str) -> Figure:
     """Breaches and warnings per rule."""
     tr = translator(lang)
     per_rule = frame.groupby("rule_id", sort=False)[["breach", "warning"]].sum()
     order = sorted(per_rule.index, key=lambda r: int(r[1:]))
     per_rule = per_rule.loc[order]
-    fig = go.Figure(
-        [
-            go.Bar(
-                x=list(per_rule.index),
-                y=per_rule[status],
-                name=tr(f"status.{status}"),
-                marker_color=colour,
-                text=[n or "" for n in per_rule[status]],  # no "0" labels
-                textposition="outside",
-            )
-            for status, colour in STATUS_BAR_COLOURS.items()
-        ]
-    )
-    fig.update_layout(barmode="group")
-    return _layout(fig, tr("chart.compliance_summary"), lang)
+    data = []
+    for status, colour in STATUS_BAR_COLOURS.items():
+        counts = values(per_rule[status])
+        data.append(
+            {
+                "type": "bar",
+                "x": [str(r) for r in per_rule.index],
+                "y": counts,
+                "name": tr(f"status.{status}"),
+                "marker": {"color": colour},
+                "text": [n or "" for n in counts],  # no "0" labels
+                "textposition": "outside",
+            }
+        )
+    return _figure(data, tr("chart.compliance_summary"), lang, barmode="group")
 
 
-def compliance_owners(frame: pd.DataFrame, lang: str) -> go.Figure:
+def compliance_owners(frame: pd.DataFrame, lang: str) -> Figure:
     """The owners with breaches or warnings, most first."""
     tr = translator(lang)
     flagged = frame[(frame["breach"] > 0) | (frame["warning"] > 0)]
     label = _labels(flagged, "owner_name")
     series = [("breach", "status.breach"), ("warning", "status.warning")]
-    fig = go.Figure(_hbars(flagged, label, series, tr, STATUS_BAR_COLOURS))
-    fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"}, xaxis={"dtick": 1})
-    return _layout(
-        fig, tr("chart.compliance_owners"), lang, height=max(260, 22 * len(flagged) + 100)
+    return _figure(
+        _hbars(flagged, label, series, tr, STATUS_BAR_COLOURS),
+        tr("chart.compliance_owners"),
+        lang,
+        height=max(260, 22 * len(flagged) + 100),
+        barmode="stack",
+        yaxis={"autorange": "reversed"},
+        xaxis={"dtick": 1},
     )
 
 
-CHARTS: dict[str, Callable[[pd.DataFrame, str], go.Figure]] = {
+CHARTS: dict[str, Callable[[pd.DataFrame, str], Figure]] = {
     "funding_over_time": funding_over_time,
     "forums": forums_bars,
     "forum_split": forum_split,

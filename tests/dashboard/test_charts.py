@@ -1,0 +1,101 @@
+"""The figures are plain dicts (dashboard/charts.py): plotly.graph_objects
+accepts every one of them (it rejects any property Plotly does not know),
+and they carry the views' numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from core import store
+from core.export import VIEWS
+from core.filters import Filters
+from dashboard import charts
+from dashboard.i18n import translator
+
+# (card, view, chart) as the pages declare them (dashboard/pages/*.py).
+CARDS = [
+    ("dist-forums", "forums", "forums"),
+    ("dist-split", "forums", "forum_split"),
+    ("dist-owners", "distribution", "owners"),
+    ("dist-treemap", "distribution", "treemap"),
+    ("dist-map", "municipalities", "map"),
+    ("comp-summary", "compliance-summary", "compliance_summary"),
+    ("comp-owners", "compliance-owners", "compliance_owners"),
+    ("proj-status", "status-by-month", "status_by_month"),
+    ("proj-timeline", "projects", "timeline"),
+    ("proj-spending", "spending-over-time", "spending"),
+    ("ov-funding", "funding-over-time", "funding_over_time"),
+]
+
+
+@pytest.fixture(scope="module")
+def snap(demo_folder: Path):
+    with store.Store(demo_folder / "dekomp.duckdb").snapshot() as snapshot:
+        yield snapshot
+
+
+def test_every_chart_is_drawn_by_a_card(demo_folder: Path) -> None:
+    from dashboard import create_app
+    from dashboard.components import Card
+    from dashboard.settings import Settings
+
+    create_app(Settings(db=demo_folder / "dekomp.duckdb"))  # pages register with an app
+    from dashboard.pages import compliance, distribution, overview, projects
+
+    declared = [
+        *distribution.CARDS,
+        compliance.SUMMARY,
+        compliance.OWNERS,
+        projects.STATUS,
+        projects.TIMELINE,
+        projects.SPENDING,
+        overview.FUNDING,
+    ]
+    assert all(isinstance(card, Card) for card in declared)
+    assert {(c.name, c.view, c.chart) for c in declared} == set(CARDS)
+    assert {chart for _, _, chart in CARDS} == set(charts.CHARTS)
+
+
+@pytest.mark.parametrize(("card", "view", "chart"), CARDS, ids=[c[0] for c in CARDS])
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_figure_is_valid_plotly(snap, card: str, view: str, chart: str, lang: str) -> None:
+    frame = VIEWS[view].build(snap, Filters(year=2019))
+    assert not frame.empty
+    figure = charts.CHARTS[chart](frame, lang)
+    validated = go.Figure(figure)  # raises on any unknown property or bad value
+    assert validated.layout.meta["title"]
+    assert validated.layout.separators == (", " if lang == "nb" else ".,")
+    assert len(validated.data) >= 1
+
+
+def test_the_forum_bars_carry_the_forum_figures(snap) -> None:
+    frame = VIEWS["forums"].build(snap, Filters(year=2018))
+    figure = charts.forums_bars(frame, "nb")
+    entitlement = figure["data"][0]
+    assert entitlement["name"] == translator("nb")("series.entitlement")
+    assert entitlement["y"] == [str(n) for n in frame["forum_name"]]
+    assert entitlement["x"] == [int(v) for v in frame["entitlement_nok"]]
+    assert sum(entitlement["x"]) == int(frame["entitlement_nok"].sum())
+
+
+def test_values_are_json_numbers() -> None:
+    from decimal import Decimal
+
+    import pandas as pd
+
+    assert charts.values(pd.Series([1, None], dtype="Int64")) == [1, None]
+    assert charts.values([Decimal("12.5"), Decimal("3.0"), float("nan"), "x"]) == [
+        12.5,
+        3,
+        None,
+        "x",
+    ]
+
+
+def test_an_empty_figure_says_why(snap) -> None:
+    figure = go.Figure(charts.empty("Ingen data for utvalget", "nb", "Fordeling"))
+    assert figure.layout.annotations[0].text == "Ingen data for utvalget"
+    assert figure.layout.meta["title"] == "Fordeling"
