@@ -4,6 +4,7 @@ docs/performance.md, "First load, request by request".
 
     .venv/bin/dekomp demo --db /tmp/fl/dekomp.duckdb
     .venv/bin/python scripts/plotly-bundle/first_load.py --db /tmp/fl/dekomp.duckdb
+    .venv/bin/python scripts/plotly-bundle/first_load.py --db /tmp/fl/dekomp.duckdb --markdown
 
 Serves the app with gunicorn on a free loopback port (the same way as
 bench/run.py, whose pages and settle rule it uses), loads each page in a fresh
@@ -93,16 +94,57 @@ def table(name: str, rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def markdown(pages: dict[str, list[dict]]) -> str:
+    """One table: a row per resource (repeated requests of one URL summed, with
+    their count), a column per page, in KB; largest first."""
+    names = list(pages)
+    sizes: dict[str, dict[str, float]] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for name, rows in pages.items():
+        for r in rows:
+            url = r["url"].split("?")[0]
+            sizes.setdefault(url, {}).setdefault(name, 0)
+            sizes[url][name] += r["bytes"]
+            counts.setdefault(url, {}).setdefault(name, 0)
+            counts[url][name] += 1
+    lines = [
+        "| request | " + " | ".join(names) + " |",
+        "|---|" + "---:|" * len(names),
+    ]
+    for url in sorted(sizes, key=lambda u: -max(sizes[u].values())):
+        cells = []
+        for name in names:
+            if name not in sizes[url]:
+                cells.append("")
+                continue
+            n = counts[url][name]
+            cells.append(f"{sizes[url][name] / 1e3:.1f}" + (f" ({n}x)" if n > 1 else ""))
+        lines.append(f"| `{url}` | " + " | ".join(cells) + " |")
+    totals = [f"**{sum(r['bytes'] for r in pages[n]) / 1e3:.1f}**" for n in names]
+    lines.append("| **total (KB)** | " + " | ".join(totals) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True, help="the published database")
+    parser.add_argument("--db", type=Path, help="the published database")
     parser.add_argument("--json", type=Path, help="write every request here")
+    parser.add_argument("--markdown", action="store_true", help="print one Markdown table")
+    parser.add_argument("--from-json", type=Path, help="tabulate a --json file, serve nothing")
     parser.add_argument("--screenshots", type=Path, help="save each page's screenshot here")
     args = parser.parse_args(argv)
-    with Server("app:server", args.db, workers=2, threads=4) as server:
-        pages = first_loads(server.url, args.screenshots)
-    for name, rows in pages.items():
-        print(table(name, rows))
+    if args.from_json:
+        pages = json.loads(args.from_json.read_text(encoding="utf-8"))
+    elif args.db:
+        with Server("app:server", args.db, workers=2, threads=4) as server:
+            pages = first_loads(server.url, args.screenshots)
+    else:
+        parser.error("--db or --from-json is needed")
+    if args.markdown:
+        print(markdown(pages))
+    else:
+        for name, rows in pages.items():
+            print(table(name, rows))
     if args.json:
         args.json.write_text(json.dumps(pages, indent=1) + "\n", encoding="utf-8")
     return 0
