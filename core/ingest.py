@@ -82,10 +82,11 @@ class Problem:
         if self.value is not None:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
             where.append(f"verdi «{_printable(shown)}»")
-        return f"{', '.join(where)}: {self.message} (regel: {RULES.get(self.rule, self.rule)})"
+        rule = RULES.get(self.rule, self.rule)
+        return f"{', '.join(where)}: {_printable(self.message)} (regel: {rule})"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _printable(text: str) -> str:
