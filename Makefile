@@ -8,7 +8,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8050
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve test install install-test demo db chromium lint format templates clean bench
+.PHONY: run serve test install install-test demo db chromium lint format templates clean bench \
+        load nginx
 
 # Re-install when the project's dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -69,6 +70,28 @@ BENCH_RESULTS  ?= bench/results.json
 
 bench: install-test chromium
 	$(PY) -m bench.run --scale $(BENCH_SCALE) --requests $(BENCH_REQUESTS) --out $(BENCH_RESULTS)
+
+# The load test of docs/operations.md (load/run.py): locust users open pages and
+# change filters on the national-scale data (bench/cache), headless, loopback
+# only, bounded in time. LOAD_URL=http://... loads a running app instead of
+# starting one; LOAD_INSTANCES=2 puts two instances behind nginx.
+LOAD_USERS     ?= 50
+LOAD_DURATION  ?= 2m
+LOAD_SCALE     ?= 1.0
+LOAD_URL       ?=
+LOAD_INSTANCES ?= 1
+LOAD_NAME      ?=
+
+load: install-test chromium $(if $(filter-out 1,$(LOAD_INSTANCES)),nginx)
+	$(PY) -m load.run --users $(LOAD_USERS) --duration $(LOAD_DURATION) --scale $(LOAD_SCALE) \
+		--instances $(LOAD_INSTANCES) $(if $(LOAD_URL),--url $(LOAD_URL)) \
+		$(if $(LOAD_NAME),--name $(LOAD_NAME))
+
+# Debian's nginx, for two instances behind a load balancer (deploy/nginx.conf).
+# Only the binary is used, started by load/serve.py with its own prefix.
+nginx:
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then :; \
+	else $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx; fi
 
 templates: install
 	$(VENV)/bin/dekomp templates --out data/templates
