@@ -14,10 +14,11 @@ has a title, and its table twin carries the same numbers.
 
 from __future__ import annotations
 
+import html
 import math
-from decimal import Decimal
 import textwrap
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -53,6 +54,22 @@ def _template() -> dict[str, Any]:
 TEMPLATE = _template()
 
 
+def _scale(colours: list[str]) -> list[list[Any]]:
+    """plotly.py's named colour scale as the list it would send: plotly.js
+    has its own scales under some of the same names (its "Blues" ends in grey)."""
+    step = 1 / (len(colours) - 1)
+    return [[round(i * step, 4), c] for i, c in enumerate(colours)]
+
+
+def _blues() -> list[list[Any]]:
+    from plotly.colors import sequential
+
+    return _scale(sequential.Blues)
+
+
+BLUES = _blues()
+
+
 def values(column: Iterable[Any]) -> list[Any]:
     """A column as JSON values: numbers as int or float, no value as None."""
     out: list[Any] = []
@@ -74,6 +91,53 @@ def values(column: Iterable[Any]) -> list[Any]:
 
 def texts(column: Iterable[Any]) -> list[str]:
     return [str(v) for v in column]
+
+
+# A chart draws no more than a reader can tell apart; the table and the CSV
+# keep every row, and the chart says how many it shows.
+MAX_BARS = 60
+MAX_LINES = 8
+MAX_TILES = 500
+
+
+def _largest(frame: pd.DataFrame, size: pd.Series, limit: int) -> pd.DataFrame:
+    """The ``limit`` rows with the largest ``size``, in the frame's order."""
+    if len(frame) <= limit:
+        return frame
+    keep = size.sort_values(ascending=False, kind="stable").index[:limit]
+    return frame.loc[frame.index.isin(keep)]
+
+
+def _shown_note(shown: int, total: int, lang: str) -> list[dict[str, Any]]:
+    """An annotation "Showing N of M" when a chart leaves rows out."""
+    if shown >= total:
+        return []
+    from core import fmt
+    from dashboard.present import locale
+
+    loc = locale(lang)
+    text = translator(lang)(
+        "chart.truncated", shown=fmt.number(shown, 0, loc), total=fmt.number(total, 0, loc)
+    )
+    return [
+        {
+            "text": text,
+            "showarrow": False,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 1,
+            "y": 1,
+            "xanchor": "right",
+            "yanchor": "bottom",
+            "font": {"size": 11, "color": "#555"},
+        }
+    ]
+
+
+def plain(column: Iterable[Any]) -> list[str]:
+    """Imported text for labels, legends and hover, shown literally: Plotly
+    reads <b>, <a href> and <br> in them, so <, > and & are escaped."""
+    return [html.escape(str(v), quote=False) for v in column]
 
 
 def _figure(
@@ -145,8 +209,11 @@ def funding_over_time(frame: pd.DataFrame, lang: str) -> Figure:
 
 
 def forums_bars(frame: pd.DataFrame, lang: str) -> Figure:
-    """Entitlement against awarded and paid, per forum."""
+    """Entitlement against awarded and paid, per forum (the largest by
+    entitlement when there are more than MAX_BARS)."""
     tr = translator(lang)
+    total = len(frame)
+    frame = _largest(frame, frame["entitlement_nok"], MAX_BARS)
     label = _labels(frame, "forum_name")
     series = [
         ("entitlement_nok", "series.entitlement"),
@@ -158,6 +225,7 @@ def forums_bars(frame: pd.DataFrame, lang: str) -> Figure:
         tr("chart.forums"),
         lang,
         height=max(320, 60 * len(frame) + 80),
+        annotations=_shown_note(len(frame), total, lang),
         barmode="group",
         yaxis={"autorange": "reversed"},
         xaxis=MONEY_AXIS,
@@ -167,6 +235,9 @@ def forums_bars(frame: pd.DataFrame, lang: str) -> Figure:
 def forum_split(frame: pd.DataFrame, lang: str) -> Figure:
     """What each forum awarded to institutions and to owners."""
     tr = translator(lang)
+    total = len(frame)
+    awarded = frame["institution_awarded_nok"] + frame["owner_awarded_nok"]
+    frame = _largest(frame, awarded, MAX_BARS)
     label = _labels(frame, "forum_name")
     series = [
         ("institution_awarded_nok", "series.institutions"),
@@ -177,6 +248,7 @@ def forum_split(frame: pd.DataFrame, lang: str) -> Figure:
         tr("chart.forum_split"),
         lang,
         height=max(300, 34 * len(frame) + 80),
+        annotations=_shown_note(len(frame), total, lang),
         barmode="stack",
         yaxis={"autorange": "reversed"},
         xaxis=MONEY_AXIS,
@@ -210,16 +282,17 @@ def _hbars(
 def _labels(frame: pd.DataFrame, column: str) -> list[str]:
     """Bar labels: the names, with the year when the rows span several years."""
     several_years = frame["year"].nunique() > 1
-    return [
-        f"{name} {year}" if several_years else str(name)
+    return plain(
+        f"{name} {year}" if several_years else name
         for name, year in zip(frame[column], frame["year"], strict=True)
-    ]
+    )
 
 
 def owners_bars(frame: pd.DataFrame, lang: str) -> Figure:
     """Owners sorted by entitlement: entitlement against awarded."""
     tr = translator(lang)
     ordered = frame.sort_values("entitlement_nok", ascending=False, kind="stable")
+    ordered = ordered.head(MAX_BARS)
     label = _labels(ordered, "owner_name")
     series = [("entitlement_nok", "series.entitlement"), ("awarded_nok", "series.awarded")]
     return _figure(
@@ -227,6 +300,7 @@ def owners_bars(frame: pd.DataFrame, lang: str) -> Figure:
         tr("chart.owners"),
         lang,
         height=max(360, 18 * len(ordered) + 100),
+        annotations=_shown_note(len(ordered), len(frame), lang),
         barmode="group",
         yaxis={"autorange": "reversed"},
         xaxis=MONEY_AXIS,
@@ -240,11 +314,14 @@ def treemap(frame: pd.DataFrame, lang: str) -> Figure:
     forum_totals = members.groupby(["forum_id", "forum_name"], as_index=False)[
         "entitlement_nok"
     ].sum()
+    # The forums' totals count every member; the largest members are drawn.
+    total = len(members)
+    members = _largest(members, members["entitlement_nok"], MAX_TILES)
     ids = texts(forum_totals["forum_id"]) + [
         f"{f}/{o}/{y}"
         for f, o, y in zip(members["forum_id"], members["owner_id"], members["year"], strict=True)
     ]
-    labels = texts(forum_totals["forum_name"]) + texts(members["owner_name"])
+    labels = plain(forum_totals["forum_name"]) + plain(members["owner_name"])
     parents = [""] * len(forum_totals) + texts(members["forum_id"])
     sizes = values(forum_totals["entitlement_nok"]) + values(members["entitlement_nok"])
     trace = {
@@ -256,7 +333,13 @@ def treemap(frame: pd.DataFrame, lang: str) -> Figure:
         "branchvalues": "total",
         "hovertemplate": "%{label}<br>%{value:,.0f} kr<extra></extra>",
     }
-    return _figure([trace], tr("chart.treemap"), lang, height=460)
+    return _figure(
+        [trace],
+        tr("chart.treemap"),
+        lang,
+        height=460,
+        annotations=_shown_note(len(members), total, lang),
+    )
 
 
 # Served by the app (dashboard.create_app) and fetched once by the browser,
@@ -281,8 +364,8 @@ def municipality_map(frame: pd.DataFrame, lang: str) -> Figure:
         "featureidkey": "properties.knr",
         "locations": texts(data["map_municipality_number"]),
         "z": per_fte,
-        "text": texts(data["map_municipality_name"]),
-        "colorscale": "Blues",
+        "text": plain(data["map_municipality_name"]),
+        "colorscale": BLUES,
         "marker": {"line": {"color": "white", "width": 0.6}},
         "colorbar": {"title": {"text": tr("chart.map_unit")}, "tickformat": ",.0f"},
         "hovertemplate": "%{text}<br>%{z:,.0f} kr<extra></extra>",
@@ -319,6 +402,8 @@ def status_by_month(frame: pd.DataFrame, lang: str) -> Figure:
 def timeline(frame: pd.DataFrame, lang: str) -> Figure:
     """Each project from start to planned end, coloured by its status."""
     tr = translator(lang)
+    total = len(frame)
+    frame = frame.tail(MAX_BARS)  # the projects started last
     data = []
     for status, colour, part in _by_status(frame):
         starts = pd.to_datetime(part["start_date"])
@@ -326,13 +411,13 @@ def timeline(frame: pd.DataFrame, lang: str) -> Figure:
         data.append(
             {
                 "type": "bar",
-                "y": texts(part["title"]),
+                "y": plain(part["title"]),
                 "x": values((ends - starts).dt.days * 86_400_000),
                 "base": [d.strftime("%Y-%m-%d") for d in starts],
                 "orientation": "h",
                 "name": tr(f"status.{status}"),
                 "marker": {"color": colour},
-                "customdata": [[v] for v in texts(part["project_id"])],
+                "customdata": [[v] for v in plain(part["project_id"])],
                 "hovertemplate": "%{y}<br>%{base|%d.%m.%Y} – %{x}<extra>%{customdata[0]}</extra>",
             }
         )
@@ -341,6 +426,7 @@ def timeline(frame: pd.DataFrame, lang: str) -> Figure:
         tr("chart.timeline"),
         lang,
         height=max(360, 22 * len(frame) + 100),
+        annotations=_shown_note(len(frame), total, lang),
         yaxis={"autorange": "reversed", "automargin": True},
         xaxis={"type": "date", "tickformat": "%m.%Y", "dtick": "M6", "hoverformat": "%d.%m.%Y"},
     )
@@ -348,8 +434,11 @@ def timeline(frame: pd.DataFrame, lang: str) -> Figure:
 
 def spending(frame: pd.DataFrame, lang: str) -> Figure:
     tr = translator(lang)
+    budgets = frame.groupby("forum_name", sort=True)["budget_nok"].max()
+    shown = set(budgets.sort_values(ascending=False, kind="stable").index[:MAX_LINES])
     data = []
-    for i, (forum, part) in enumerate(frame.groupby("forum_name", sort=True)):
+    drawn = frame[frame["forum_name"].isin(shown)]
+    for i, (forum, part) in enumerate(drawn.groupby("forum_name", sort=True)):
         colour = OKABE_ITO[i % len(OKABE_ITO)]
         month = texts(part["month"])
         data.append(
@@ -357,7 +446,7 @@ def spending(frame: pd.DataFrame, lang: str) -> Figure:
                 "type": "scatter",
                 "x": month,
                 "y": values(part["spent_to_date_nok"]),
-                "name": str(forum),
+                "name": plain([forum])[0],
                 "mode": "lines",
                 "line": {"color": colour, "width": 2},
             }
@@ -367,13 +456,21 @@ def spending(frame: pd.DataFrame, lang: str) -> Figure:
                 "type": "scatter",
                 "x": month,
                 "y": values(part["budget_nok"]),
-                "name": f"{forum} – {tr('series.budget')}",
+                "name": plain([f"{forum} – {tr('series.budget')}"])[0],
                 "mode": "lines",
                 "line": {"color": colour, "dash": "dot", "width": 1},
                 "showlegend": False,
             }
         )
-    return _figure(data, tr("chart.spending"), lang, height=420, xaxis=MONTH_AXIS, yaxis=MONEY_AXIS)
+    return _figure(
+        data,
+        tr("chart.spending"),
+        lang,
+        height=420,
+        annotations=_shown_note(len(shown), len(budgets), lang),
+        xaxis=MONTH_AXIS,
+        yaxis=MONEY_AXIS,
+    )
 
 
 def compliance_summary(frame: pd.DataFrame, lang: str) -> Figure:
@@ -403,6 +500,8 @@ def compliance_owners(frame: pd.DataFrame, lang: str) -> Figure:
     """The owners with breaches or warnings, most first."""
     tr = translator(lang)
     flagged = frame[(frame["breach"] > 0) | (frame["warning"] > 0)]
+    total = len(flagged)
+    flagged = flagged.head(MAX_BARS)  # the frame lists the most breaches first
     label = _labels(flagged, "owner_name")
     series = [("breach", "status.breach"), ("warning", "status.warning")]
     return _figure(
@@ -410,6 +509,7 @@ def compliance_owners(frame: pd.DataFrame, lang: str) -> Figure:
         tr("chart.compliance_owners"),
         lang,
         height=max(260, 22 * len(flagged) + 100),
+        annotations=_shown_note(len(flagged), total, lang),
         barmode="stack",
         yaxis={"autorange": "reversed"},
         xaxis={"dtick": 1},
