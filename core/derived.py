@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 META = "derived_meta"
 # Bump when a derived table's definition changes: a version file built with
 # another layout is read live, never through tables of the wrong shape.
-LAYOUT = 1
+LAYOUT = 2
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ def refresh(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
     from core.store import Snapshot
 
     snap = Snapshot(conn, path)  # the staging copy, no cache
+    conn.execute("SET enable_progress_bar = false")  # a long build prints none to the CLI
     with views.live():
         as_of = views.data_date(snap)
         everything = Filters(as_of=as_of)

@@ -462,8 +462,66 @@ FROM at_month GROUP BY ALL ORDER BY month, status
 def status_by_month(snap: Snapshot, f: Filters) -> pd.DataFrame:
     """How many projects stood in each status at the end of each month."""
     f = resolve(snap, f)
+    if _derived(snap, f):
+        sql = (
+            "SELECT strftime(p.month_end, '%Y-%m') AS month, p.status, "
+            "sum(p.projects)::BIGINT AS projects "
+            f"FROM derived_status_month p WHERE {_project_where_derived(f)} "
+            "GROUP BY ALL ORDER BY month, status"
+        )
+        return snap.df(sql, f.sql_params())
     where = _project_where(f)
     return snap.df(_STATUS_BY_MONTH.format(where=where), f.sql_params())
+
+
+# The month series by the dimensions the filters select on (a project's start
+# year and forum, its lead owner's municipality and type), for the derived
+# tables: a filtered series is the sum of the selected groups.
+_PROJECT_MONTHS = """
+WITH chosen AS (
+    SELECT p.*, year(p.start_date) AS start_year, o.knr, o.owner_type FROM project p
+    JOIN school_owner o ON o.owner_id = p.lead_owner_id WHERE p.start_date <= $as_of
+), months AS (
+    SELECT last_day(m::DATE) AS month_end
+    FROM range(date_trunc('month', (SELECT min(start_date) FROM chosen)),
+               $as_of::DATE + INTERVAL 1 DAY, INTERVAL 1 MONTH) t(m)
+), at_month AS (
+    SELECT m.month_end, c.project_id, c.forum_id, c.start_year, c.knr, c.owner_type, c.budget_nok,
+           (SELECT s FROM status_report s
+             WHERE s.project_id = c.project_id AND s.report_date <= least(m.month_end, $as_of::DATE)
+             ORDER BY s.report_date DESC LIMIT 1) AS latest
+    FROM months m JOIN chosen c ON c.start_date <= m.month_end
+)
+"""
+
+
+def status_month_groups(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """Projects per month end, status and selection group (derived table)."""
+    sql = _PROJECT_MONTHS + (
+        "SELECT month_end, coalesce(latest.status::VARCHAR, 'planned') AS status, forum_id, "
+        "start_year, knr, owner_type, count(*) AS projects FROM at_month GROUP BY ALL "
+        "ORDER BY ALL"
+    )
+    return snap.df(sql, resolve(snap, f).sql_params())
+
+
+def spending_month_groups(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """Projects, spending and budgets per month end and selection group."""
+    sql = _PROJECT_MONTHS + (
+        "SELECT month_end, forum_id, start_year, knr, owner_type, count(*) AS projects, "
+        "sum(coalesce(latest.spent_to_date_nok, 0)) AS spent, sum(budget_nok) AS budget "
+        "FROM at_month GROUP BY ALL ORDER BY ALL"
+    )
+    return snap.df(sql, resolve(snap, f).sql_params())
+
+
+def _project_where_derived(f: Filters) -> str:
+    """``_project_where`` on a table of selection groups."""
+    return combine(
+        year_condition(f, "p.start_year"),
+        forum_condition(f, "p.forum_id"),
+        owner_condition(_without_forum(f), "p"),
+    )
 
 
 # --- Funding over time -----------------------------------------------------------
@@ -516,18 +574,89 @@ def funding_over_time(snap: Snapshot, f: Filters) -> pd.DataFrame:
     confirmations, and the projects started that year.
     """
     f = resolve(snap, f)
-    awards_where = combine(
-        year_condition(f, "af.year"),
-        forum_condition(f, "af.forum_id"),
+    if _derived(snap, f):
+        awards = _funding_awards_where(f, "e", "e.owner_id")
+        projects = combine(
+            year_condition(f, "e.year"),
+            forum_condition(f, "e.forum_id"),
+            owner_condition(_without_forum(f), "o"),
+        )
+        sql = _FUNDING_DERIVED.format(awards=awards, projects=projects)
+        return snap.df(sql, f.sql_params())
+    sql = _FUNDING.format(
+        awards=_AWARD_FIGURES,
+        awards_where=_funding_awards_where(f, "af", "af.recipient_owner_id"),
+        projects_where=_project_where(f),
+    )
+    return snap.df(sql, f.sql_params())
+
+
+def _funding_awards_where(f: Filters, award: str, owner_id: str) -> str:
+    return combine(
+        year_condition(f, f"{award}.year"),
+        forum_condition(f, f"{award}.forum_id"),
         # Owner filters keep owner awards only; institutions have no municipality.
-        f"(af.recipient_owner_id IS NOT NULL AND {owner_condition(f, 'o', year='af.year')})"
+        f"({owner_id} IS NOT NULL AND {owner_condition(f, 'o', year=f'{award}.year')})"
         if f.municipality or f.owner_type
         else "TRUE",
     )
-    sql = _FUNDING.format(
-        awards=_AWARD_FIGURES, awards_where=awards_where, projects_where=_project_where(f)
-    )
-    return snap.df(sql, f.sql_params())
+
+
+_FUNDING_EVENTS = """
+WITH af AS ({awards}),
+award_events AS (
+    SELECT award_id, coalesce(decision_date, first_paid, make_date(year, 12, 31)) AS day,
+           amount_nok AS awarded, 0 AS paid, 0 AS confirmed FROM af
+    UNION ALL
+    SELECT p.award_id, p.paid_date, 0, p.amount_nok, 0 FROM payment p JOIN af USING (award_id)
+    WHERE p.paid_date <= $as_of
+    UNION ALL
+    SELECT ch.award_id, c.received_date, 0, 0, ch.confirmed_used_nok
+    FROM confirmation c JOIN af ch ON ch.year = c.year
+     AND ch.recipient_owner_id IS NOT DISTINCT FROM c.recipient_owner_id
+     AND ch.recipient_institution_id IS NOT DISTINCT FROM c.recipient_institution_id
+    WHERE c.received_date <= $as_of
+), spent AS (
+    SELECT s.report_date AS day, year(p.start_date) AS year, p.forum_id,
+           p.lead_owner_id AS owner_id,
+           s.spent_to_date_nok - coalesce(lag(s.spent_to_date_nok)
+               OVER (PARTITION BY s.project_id ORDER BY s.report_date), 0) AS spent
+    FROM status_report s JOIN project p USING (project_id)
+    WHERE s.report_date <= $as_of AND p.start_date <= $as_of
+)
+SELECT strftime(e.day, '%Y-%m') AS month, 'award' AS source, af.year, af.forum_id,
+       af.recipient_owner_id AS owner_id,
+       sum(e.awarded) AS awarded, sum(e.paid) AS paid, 0 AS spent, sum(e.confirmed) AS confirmed
+FROM award_events e JOIN af USING (award_id) WHERE e.day <= $as_of GROUP BY ALL
+UNION ALL
+SELECT strftime(day, '%Y-%m'), 'project', year, forum_id, owner_id, 0, 0, sum(spent), 0
+FROM spent WHERE day <= $as_of GROUP BY ALL
+ORDER BY ALL
+"""
+
+
+def funding_event_groups(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """The funding events per month and selection group (derived table)."""
+    return snap.df(_FUNDING_EVENTS.format(awards=_AWARD_FIGURES), resolve(snap, f).sql_params())
+
+
+_FUNDING_DERIVED = """
+WITH events AS (
+    SELECT e.* FROM derived_funding_events e LEFT JOIN school_owner o ON o.owner_id = e.owner_id
+    WHERE (e.source = 'award' AND {awards}) OR (e.source = 'project' AND {projects})
+)
+SELECT month,
+       sum(awarded)::BIGINT AS awarded_nok, sum(paid)::BIGINT AS paid_nok,
+       sum(spent)::BIGINT AS spent_nok, sum(confirmed)::BIGINT AS confirmed_nok,
+       sum(sum(awarded)) OVER w::BIGINT AS awarded_cumulative_nok,
+       sum(sum(paid)) OVER w::BIGINT AS paid_cumulative_nok,
+       sum(sum(spent)) OVER w::BIGINT AS spent_cumulative_nok,
+       sum(sum(confirmed)) OVER w::BIGINT AS confirmed_cumulative_nok
+FROM events
+GROUP BY month
+WINDOW w AS (ORDER BY month)
+ORDER BY month
+"""
 
 
 # --- Compliance ------------------------------------------------------------------
@@ -797,6 +926,16 @@ def spending_over_time(snap: Snapshot, f: Filters) -> pd.DataFrame:
     """Per month and forum: the projects' reported spending to date against
     their budgets (projects that have started by the month)."""
     f = resolve(snap, f)
+    if _derived(snap, f):
+        sql = (
+            "SELECT strftime(p.month_end, '%Y-%m') AS month, p.forum_id, fo.name AS forum_name, "
+            "sum(p.projects)::BIGINT AS projects, sum(p.spent)::BIGINT AS spent_to_date_nok, "
+            "sum(p.budget)::BIGINT AS budget_nok "
+            f"FROM derived_spending_month p JOIN forum fo USING (forum_id) "
+            f"WHERE {_project_where_derived(f)} "
+            "GROUP BY ALL ORDER BY month, fo.name, p.forum_id"
+        )
+        return snap.df(sql, f.sql_params())
     return snap.df(_SPENDING.format(where=_project_where(f)), f.sql_params())
 
 
@@ -928,4 +1067,7 @@ DERIVED: dict[str, Callable[[Snapshot, Filters], pd.DataFrame]] = {
     "forums": forums,
     "projects": projects,
     "compliance": compliance,
+    "status_month": status_month_groups,
+    "spending_month": spending_month_groups,
+    "funding_events": funding_event_groups,
 }

@@ -89,7 +89,9 @@ def _version_header(response: flask.Response) -> flask.Response:
 
 def _geo(name: str) -> flask.Response:
     """The map's municipality boundaries (data/geo), cached by the browser."""
-    return flask.send_from_directory(GEO_DIR, name, max_age=86_400)
+    # As JSON: flask-compress leaves application/geo+json uncompressed (575 KB
+    # against 177 KB).
+    return flask.send_from_directory(GEO_DIR, name, max_age=86_400, mimetype="application/json")
 
 
 def _healthz() -> tuple[flask.Response, int]:

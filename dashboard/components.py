@@ -11,12 +11,20 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
+from core import fmt
 from core.export import VIEWS
+from core.filters import Filters
+from core.store import Snapshot
 from dashboard import charts, ids, present
 from dashboard.i18n import translator
+from dashboard.outputs import OUTPUTS
 from dashboard.state import read_state
 
 log = logging.getLogger(__name__)
+
+# The table twin of a chart sends no more rows than a reader scrolls through;
+# the card says so, and its CSV download has every row.
+MAX_TABLE_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -193,26 +201,47 @@ def register(spec: Card) -> None:
         from dashboard import snapshot
 
         filters, lang = read_state(state)
-        tr = translator(lang)
-        options = grid_options(lang)
         try:
             with snapshot() as snap:
-                frame = VIEWS[spec.view].build(snap, filters)
-            empty = tr("empty.no_rows") if frame.empty else None
-            columns = present.column_defs(frame, lang, spec.wrap, spec.hidden, spec.first)
-            table = (present.records(frame), columns, options, empty)
+                key = (snap.path, spec.name, filters, lang)
+                return OUTPUTS.get_or_compute(
+                    key, lambda: (card_output(spec, snap, filters, lang), True)
+                )
         except Exception:
             log.exception("card %s failed", spec.name)
-            frame, table = None, ([], [], options, tr("error.callback"))
-        if not spec.chart:
-            return table
-        if frame is None:
-            figure = charts.empty(tr("error.callback"), lang, tr(spec.title_key))
-        elif frame.empty:
-            figure = charts.empty(tr("empty.no_data"), lang, tr(spec.title_key))
-        else:
-            figure = charts.CHARTS[spec.chart](frame, lang)
-        return (figure, *table)
+            tr = translator(lang)
+            table = ([], [], grid_options(lang), tr("error.callback"))
+            if not spec.chart:
+                return table
+            return (charts.empty(tr("error.callback"), lang, tr(spec.title_key)), *table)
+
+
+def card_output(spec: Card, snap: Snapshot, filters: Filters, lang: str) -> tuple:
+    """A card's chart (if any) and table under the filters. The table shows
+    at most MAX_TABLE_ROWS rows and says so; its CSV has them all."""
+    tr = translator(lang)
+    frame = VIEWS[spec.view].build(snap, filters)
+    shown = frame.head(MAX_TABLE_ROWS)
+    if frame.empty:
+        note = tr("empty.no_rows")
+    elif len(shown) < len(frame):
+        loc = present.locale(lang)
+        note = tr(
+            "table.truncated",
+            shown=fmt.number(len(shown), 0, loc),
+            total=fmt.number(len(frame), 0, loc),
+        )
+    else:
+        note = None
+    columns = present.column_defs(frame, lang, spec.wrap, spec.hidden, spec.first)
+    table = (present.records(shown), columns, grid_options(lang), note)
+    if not spec.chart:
+        return table
+    if frame.empty:
+        figure = charts.empty(tr("empty.no_data"), lang, tr(spec.title_key))
+    else:
+        figure = charts.CHARTS[spec.chart](frame, lang)
+    return (figure, *table)
 
 
 def kpi(label_key: str, value_id: str, note_id: str | None = None) -> dbc.Col:

@@ -16,6 +16,7 @@ from core.views import key_figures
 from dashboard import ids, present
 from dashboard.components import Card, card, download_button, kpi, register, text
 from dashboard.i18n import translator
+from dashboard.outputs import OUTPUTS
 from dashboard.state import read_state
 
 dash.register_page(__name__, path="/", name="Oversikt", title="Oversikt – Dekomp monitor", order=0)
@@ -101,13 +102,17 @@ def show(state: dict | None) -> tuple:
     from dashboard import snapshot
 
     filters, lang = read_state(state)
+    query = (state or {}).get("url_query", "")
     try:
         with snapshot() as snap:
-            k = key_figures(snap, filters)
-            is_demo = data_summary(snap).is_demo
+
+            def compute() -> tuple[tuple, bool]:
+                figures = key_figures(snap, filters)
+                return render(figures, data_summary(snap).is_demo, query, lang), True
+
+            return OUTPUTS.get_or_compute((snap.path, "ov-kpis", filters, lang, query), compute)
     except StoreError:
         raise PreventUpdate from None  # the shell shows what is wrong
-    return render(k, is_demo, (state or {}).get("url_query", ""), lang)
 
 
 def render(k, is_demo: bool, query: str, lang: str) -> tuple:

@@ -1,0 +1,74 @@
+"""What a card sends: at most MAX_TABLE_ROWS table rows with a note saying
+how many there are, charts with at most MAX_BARS bars saying how many they
+show, and outputs kept per data version (dashboard/outputs.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core import store
+from core.filters import Filters
+from dashboard import charts, components
+from dashboard.components import Card
+from dashboard.outputs import OutputCache
+
+OWNERS = Card("dist-owners", "distribution", "owners", "chart.owners")
+
+
+@pytest.fixture(scope="module")
+def snap(demo_folder: Path):
+    with store.Store(demo_folder / "dekomp.duckdb").snapshot() as snapshot:
+        yield snapshot
+
+
+def test_a_long_table_is_cut_and_says_so(snap, monkeypatch) -> None:
+    monkeypatch.setattr(components, "MAX_TABLE_ROWS", 5)
+    figure, rows, columns, _, note = components.card_output(OWNERS, snap, Filters(year=2018), "nb")
+    total = len(components.VIEWS["distribution"].build(snap, Filters(year=2018)))
+    assert total > 5
+    assert len(rows) == 5
+    assert note == (
+        f"Tabellen viser de første 5 av {total} radene. "
+        "Last ned CSV for alle, eller velg år, forum eller kommune."
+    )
+    assert {c["field"] for c in columns} >= {"owner_name", "entitlement_nok"}
+
+
+def test_a_short_table_is_whole_and_has_no_note(snap) -> None:
+    _, rows, _, _, note = components.card_output(OWNERS, snap, Filters(year=2018), "nb")
+    total = len(components.VIEWS["distribution"].build(snap, Filters(year=2018)))
+    assert len(rows) == total <= components.MAX_TABLE_ROWS
+    assert note is None
+
+
+def test_a_chart_draws_the_largest_and_says_how_many(snap, monkeypatch) -> None:
+    monkeypatch.setattr(charts, "MAX_BARS", 3)
+    frame = components.VIEWS["distribution"].build(snap, Filters(year=2018))
+    figure = charts.owners_bars(frame, "nb")
+    drawn = figure["data"][0]["x"]
+    assert drawn == sorted(frame["entitlement_nok"].astype(int), reverse=True)[:3]
+    assert figure["layout"]["annotations"][0]["text"] == f"Viser 3 av {len(frame)}"
+
+
+def test_outputs_are_kept_per_key_and_errors_are_not() -> None:
+    cache = OutputCache(maxsize=2)
+    calls: list[str] = []
+
+    def compute(value: str, keep: bool = True):
+        def run():
+            calls.append(value)
+            return value, keep
+
+        return run
+
+    assert cache.get_or_compute("a", compute("A")) == "A"
+    assert cache.get_or_compute("a", compute("other")) == "A"
+    assert cache.get_or_compute("e", compute("error", keep=False)) == "error"
+    assert cache.get_or_compute("e", compute("error again", keep=False)) == "error again"
+    cache.get_or_compute("b", compute("B"))
+    cache.get_or_compute("c", compute("C"))  # "a" falls out (two entries)
+    assert cache.get_or_compute("a", compute("A2")) == "A2"
+    assert calls == ["A", "error", "error again", "B", "C", "A2"]
+    assert (cache.hits, cache.misses) == (1, 6)
