@@ -25,7 +25,7 @@ def snap(demo_folder: Path):
 
 def test_a_long_table_is_cut_and_says_so(snap, monkeypatch) -> None:
     monkeypatch.setattr(components, "MAX_TABLE_ROWS", 5)
-    figure, rows, columns, _, note = components.card_output(OWNERS, snap, Filters(year=2018), "nb")
+    _, rows, columns, _, note = components.card_output(OWNERS, snap, Filters(year=2018), "nb")
     total = len(components.VIEWS["distribution"].build(snap, Filters(year=2018)))
     assert total > 5
     assert len(rows) == 5
