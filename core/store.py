@@ -82,13 +82,16 @@ _DUCKDB_FAULTS = {
 }
 
 
+def _io_fault(err: duckdb.Error) -> int | None:
+    text = str(err)
+    return next((c for found, c in _DUCKDB_FAULTS.items() if found in text), None)
+
+
 def _write_fault(what: str, err: OSError | duckdb.Error) -> WriteFault:
     if isinstance(err, OSError):
         code, detail = err.errno, err.strerror or str(err)
     else:
-        text = str(err)
-        code = next((c for found, c in _DUCKDB_FAULTS.items() if found in text), None)
-        detail = f"databasefeil: {text}"
+        code, detail = _io_fault(err), f"databasefeil: {err}"
     reason = _WRITE_FAULTS.get(code or 0, detail)
     return WriteFault(f"{what}: {reason}. Ingenting er endret.", code)
 
@@ -120,7 +123,10 @@ class Paths:
             target = os.readlink(self.db)
         except FileNotFoundError:
             return None
-        except OSError as err:  # a regular file where the link belongs
+        except OSError as err:
+            if err.errno == errno.EACCES:
+                raise StoreError(f"kan ikke lese {self.db}: ingen lesetilgang") from None
+            # EINVAL: a regular file where the link belongs
             raise StoreError(
                 f"{self.db} er ikke en publisert versjon (ventet en lenke): {err.strerror}"
             ) from None
@@ -397,8 +403,16 @@ def build_version(
             _fsync_dir(paths.versions_dir)
             _publish_link(paths, target)
             published = True
-        except (OSError, duckdb.IOException, duckdb.FatalException) as err:
+        except OSError as err:
             # A read-only or full disk, at the copy, a write or the checkpoint.
+            raise _write_fault(
+                f"kunne ikke skrive ny versjon i {paths.versions_dir}", err
+            ) from None
+        except duckdb.Error as err:
+            # DuckDB reports the same faults in its own types (IO, Fatal at a
+            # checkpoint, Transaction at a commit); anything else is a bug.
+            if not (isinstance(err, duckdb.IOException | duckdb.FatalException) or _io_fault(err)):
+                raise
             raise _write_fault(
                 f"kunne ikke skrive ny versjon i {paths.versions_dir}", err
             ) from None
