@@ -46,7 +46,7 @@ bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8050)}"]
 workers = _int("DEKOMP_WORKERS", max(2, multiprocessing.cpu_count()))
 threads = _int("DEKOMP_THREADS", 4)
 worker_class = "gthread"
-timeout = _int("DEKOMP_TIMEOUT", 60)
+timeout = _int("DEKOMP_TIMEOUT", 120)
 graceful_timeout = _int("DEKOMP_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("DEKOMP_KEEPALIVE", 5)
 # Restart a worker after this many requests (0: never), spread by the jitter
