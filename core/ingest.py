@@ -752,6 +752,10 @@ def import_files(
             )
     ordered = sorted(files, key=lambda f: LOAD_ORDER.index(f[0]))
     for _, path in ordered:
+        if path.is_dir():
+            raise _file_problem(path, "er en mappe, ikke en fil")
+        if path.exists() and not path.is_file():
+            raise _file_problem(path, "er ikke en vanlig fil (en enhet eller et rør?)")
         if not path.is_file():
             raise _file_problem(path, "filen finnes ikke")
         check_file(path)  # before hashing: a huge file is refused unread

@@ -343,6 +343,27 @@ def test_size_limit_through_the_cli(db: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("folder", "er en mappe, ikke en fil"),
+        ("/dev/null", "er ikke en vanlig fil"),
+        ("missing.csv", "filen finnes ikke"),
+    ],
+)
+def test_what_is_not_a_file_is_refused(db: Path, tmp_path: Path, where: str, message: str):
+    path = Path(where) if where.startswith("/") else tmp_path / where
+    if where == "folder":
+        path.mkdir()
+    before = state(db)
+    with pytest.raises(ingest.ImportRejected) as refused:
+        ingest.import_files(db, [("fte", path)])
+    (problem,) = refused.value.problems
+    assert problem.file == path.name
+    assert message in problem.message
+    assert_unchanged(db, before)
+
+
 def test_a_control_character_cannot_drive_the_terminal(db: Path, tmp_path: Path) -> None:
     """An ESC sequence in a value is shown escaped, not sent to the terminal."""
     path = tmp_path / "fte.csv"
