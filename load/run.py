@@ -31,6 +31,8 @@ import datetime as dt
 import json
 import os
 import re
+import resource
+import shutil
 import signal
 import statistics
 import subprocess
@@ -69,6 +71,46 @@ def parse_duration(text: str) -> float:
         raise ValueError(f"not a duration: {text!r}")
     h, m, s = (int(g or 0) for g in match.groups())
     return float(h * 3600 + m * 60 + s)
+
+
+# --- the data -------------------------------------------------------------------------
+
+
+def served_database(scale: float) -> Path:
+    """The national-scale database as the current code publishes it.
+
+    A version carries precomputed tables (core.derived) made at publish; a
+    version published by older code has none (or another layout) and is read
+    live, which is slower. So if bench's cached version lacks them, a copy
+    of its folder in bench/cache/load-scale-<s>/ gets one more version with
+    the same data, published by ``core.store.build_version`` (which builds
+    the tables); bench's own cache is never changed."""
+    from core import derived, store
+
+    source = dataset(scale)
+
+    def current(db: Path) -> bool:
+        if store.Paths(db).published() is None:
+            return False
+        with store.Store(db).snapshot() as snap:
+            return derived.meta(snap) is not None
+
+    if current(source):
+        return source
+    folder = source.parent.parent / f"load-scale-{scale}"
+    db = folder / source.name
+    if current(db):
+        log(f"reusing {db}")
+        return db
+
+    log(f"{source} has no derived tables: republishing a copy in {folder}")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    paths = store.Paths(source)
+    shutil.copytree(paths.versions_dir, folder / paths.versions_dir.name, symlinks=True)
+    db.symlink_to(Path(paths.versions_dir.name) / paths.published().name)
+    store.build_version(db, "samme data, med avledede tabeller (lasttest)", lambda conn, v: None)
+    return db
 
 
 # --- the plan: what a browser does on each page ----------------------------------------
@@ -181,10 +223,10 @@ def run_locust(
     work: Path,
     spawn_rate: float | None = None,
     during: Callable[[float], list[dict]] | None = None,
-) -> tuple[list[dict], list[dict], float, float]:
+) -> tuple[list[dict], list[dict], float, float, float]:
     """locust against ``url`` for ``duration`` seconds; ``during(started)``
     runs in a thread while it does. Returns every request, what ``during``
-    did, and the run's wall-clock start and end."""
+    did, the run's wall-clock start and end, and locust's CPU seconds."""
     plan_file = work / "plan.json"
     plan_file.write_text(json.dumps(plan), encoding="utf-8")
     request_log = work / "requests.jsonl"
@@ -217,6 +259,7 @@ def run_locust(
         "0",
     ]
     started = time.time()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     events: list[dict] = []
     worker = None
@@ -234,15 +277,19 @@ def run_locust(
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if worker is not None:
         worker.join(timeout=300)
     ended = time.time()
+    locust_cpu = (children_after.ru_utime + children_after.ru_stime) - (
+        children_before.ru_utime + children_before.ru_stime
+    )
     if process.returncode != 0:
         raise RuntimeError(f"locust exited with {process.returncode}")
     entries = [
         json.loads(line) for line in request_log.read_text(encoding="utf-8").splitlines() if line
     ]
-    return entries, events, started, ended
+    return entries, events, started, ended, locust_cpu
 
 
 def _stats(entries: list[dict], seconds: float) -> dict[str, Any]:
@@ -372,6 +419,7 @@ def load_run(
     during: Callable[[float], list[dict]] | None = None,
     out: Path | None = None,
     keep_entries: bool = False,
+    cpu: Callable[[], dict[str, float]] | None = None,
 ) -> dict[str, Any]:
     """The whole run against a server that is up; writes and returns the
     results (with every request under ``_entries`` if ``keep_entries``)."""
@@ -380,9 +428,11 @@ def load_run(
             log(f"capturing what Chromium does on each page of {url}")
             plan = capture_plan(url)
         log(f"locust: {users} users for {duration:.0f} s against {url}")
-        entries, events, started, ended = run_locust(
+        cpu_before = cpu() if cpu else {}
+        entries, events, started, ended, locust_cpu = run_locust(
             url, plan, users, duration, Path(tmp), during=during
         )
+        cpu_after = cpu() if cpu else {}
     if not entries:
         raise RuntimeError("locust logged no request")
     results: dict[str, Any] = {
@@ -394,6 +444,16 @@ def load_run(
         "server": server,
         "machine": machine(),
         **summarise(entries, started, ended, events),
+    }
+    # CPU seconds over the run, and as cores busy on average: this machine
+    # runs the load generator and the servers on the same cores.
+    wall = ended - started
+    spent = {"locust": locust_cpu}
+    spent.update({k: cpu_after[k] - cpu_before.get(k, 0.0) for k in cpu_after})
+    results["cpu"] = {
+        "wall_seconds": round(wall, 1),
+        "seconds": {k: round(v, 1) for k, v in spent.items()},
+        "cores_busy": {k: round(v / wall, 2) for k, v in spent.items()},
     }
     total = results["total"]
     results["met"] = bool(
@@ -407,6 +467,20 @@ def load_run(
     if keep_entries:
         results["_entries"] = entries
     return results
+
+
+def cpu_probe(handles: tuple[list[Instance], Nginx | None]) -> Callable[[], dict[str, float]]:
+    """CPU seconds so far of the app instances (workers that died take
+    theirs along) and of nginx."""
+    instances, proxy = handles
+
+    def probe() -> dict[str, float]:
+        found = {"app": sum(i.cpu_seconds() for i in instances)}
+        if proxy is not None:
+            found["nginx"] = proxy.cpu_seconds()
+        return found
+
+    return probe
 
 
 @contextlib.contextmanager
@@ -465,12 +539,21 @@ def main(argv: list[str] | None = None) -> int:
             server = {"url": args.url, "version": health.get("version")}
             results = load_run(args.url.rstrip("/"), args.users, args.seconds, name, server)
         else:
-            db = args.db or dataset(args.scale)
+            db = args.db or served_database(args.scale)
             name = args.name or (
                 f"scale-{args.scale}" + (f"-nginx-{args.instances}" if args.instances > 1 else "")
             )
-            with serving(db, args.instances, args.workers, args.threads) as (url, server, _):
-                results = load_run(url, args.users, args.seconds, name, server)
+            with (
+                tempfile.TemporaryDirectory(prefix="dekomp-load-logs-") as logs,
+                serving(db, args.instances, args.workers, args.threads, Path(logs)) as (
+                    url,
+                    server,
+                    handles,
+                ),
+            ):
+                results = load_run(
+                    url, args.users, args.seconds, name, server, cpu=cpu_probe(handles)
+                )
             # serving() adds nginx's per-upstream counts as it stops
             (LOAD_DIR / f"results-{name}.json").write_text(
                 json.dumps(results, indent=2) + "\n", encoding="utf-8"

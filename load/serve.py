@@ -27,7 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(os.environ.get("VIRTUAL_ENV", "")) / "bin"
 if not (BIN / "gunicorn").exists():
     BIN = ROOT / ".venv" / "bin"
-GUNICORN_CONF = ROOT / "gunicorn.conf.py"
+# The app's code: this checkout, or $LOAD_APP_ROOT (e.g. a `git worktree` of a
+# commit, so that a measurement serves committed code only).
+APP_ROOT = Path(os.environ.get("LOAD_APP_ROOT") or ROOT).resolve()
+GUNICORN_CONF = APP_ROOT / "gunicorn.conf.py"
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf"
 START_TIMEOUT = 120.0
 
@@ -41,11 +44,36 @@ def uses_gunicorn_conf() -> bool:
         return False
     tracked = subprocess.run(
         ["git", "ls-files", "--error-unmatch", GUNICORN_CONF.name],
-        cwd=ROOT,
+        cwd=APP_ROOT,
         capture_output=True,
     )
     # Outside a git checkout (an unpacked release) the file counts as it is.
-    return tracked.returncode == 0 or not (ROOT / ".git").exists()
+    return tracked.returncode == 0 or not (APP_ROOT / ".git").exists()
+
+
+def app_commit() -> str | None:
+    """The commit the served code is at, with ``+changes`` if its files differ."""
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=APP_ROOT, capture_output=True, text=True
+    )
+    if head.returncode != 0:
+        return None
+    dirty = subprocess.run(
+        [
+            "git",
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+            "--",
+            "app.py",
+            "core",
+            "dashboard",
+        ],
+        cwd=APP_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
 class Instance:
@@ -72,6 +100,9 @@ class Instance:
             "DEKOMP_WORKERS": str(workers),
             "DEKOMP_THREADS": str(threads),
         }
+        if log is None:  # nowhere to keep them: errors only, no access log
+            env.setdefault("DEKOMP_LOG_LEVEL", "warning")
+            env.setdefault("DEKOMP_ACCESS_LOG", "")
         self.config_file = uses_gunicorn_conf()
         if self.config_file:
             self.command = [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "app:server"]
@@ -92,10 +123,12 @@ class Instance:
             ]
         self.log = log
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the process owns it
+        if log:  # gunicorn.conf.py logs to stdout and stderr: both go to the file
+            env.setdefault("DEKOMP_ACCESS_LOG", "-")
         self.started = time.monotonic()
         self.process = subprocess.Popen(
             self.command,
-            cwd=ROOT,
+            cwd=APP_ROOT,
             env=env,
             stdout=out,
             stderr=out if log else None,
@@ -122,12 +155,19 @@ class Instance:
     def worker_pids(self) -> list[int]:
         return sorted(_children(self.process.pid))
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) of the master and its live workers."""
+        return sum(cpu_seconds(pid) for pid in [self.process.pid, *self.worker_pids()])
+
     def settings(self) -> dict[str, Any]:
         """What a results file records about this server."""
         return {
             "command": " ".join(
-                Path(c).name if c.startswith(str(ROOT)) else c for c in self.command
+                Path(c).name if c.startswith((str(ROOT), str(APP_ROOT))) else c
+                for c in self.command
             ),
+            "app_root": str(APP_ROOT),
+            "app_commit": app_commit(),
             "config_file": GUNICORN_CONF.name if self.config_file else None,
             "workers": self.workers,
             "threads": self.threads,
@@ -143,6 +183,15 @@ class Instance:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a live process (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def nginx_binary() -> str | None:
@@ -234,6 +283,9 @@ class Nginx:
 
     def settings(self) -> dict[str, Any]:
         return {"upstreams": self.upstreams, "config": str(NGINX_TEMPLATE.relative_to(ROOT))}
+
+    def cpu_seconds(self) -> float:
+        return sum(cpu_seconds(pid) for pid in [self.process.pid, *_children(self.process.pid)])
 
     def stop(self) -> None:
         _stop(self.process)  # SIGTERM: nginx's fast shutdown

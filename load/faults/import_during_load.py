@@ -21,7 +21,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.run import dataset
 from load.faults.common import (
     add_arguments,
     copy_database,
@@ -30,7 +29,17 @@ from load.faults.common import (
     sleep_until,
     status_csv,
 )
-from load.run import LOAD_DIR, load_run, log, parse_duration, serving, summary_line, table
+from load.run import (
+    LOAD_DIR,
+    cpu_probe,
+    load_run,
+    log,
+    parse_duration,
+    served_database,
+    serving,
+    summary_line,
+    table,
+)
 from load.serve import stop_all
 
 
@@ -60,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seconds = parse_duration(args.duration)
     name = args.name or f"fault-import-scale-{args.scale}"
-    source = dataset(args.scale)
+    source = served_database(args.scale)
     with tempfile.TemporaryDirectory(prefix="dekomp-fault-import-") as tmp:
         db = copy_database(source, Path(tmp) / "data")
         extra = status_csv(db, Path(tmp) / "status-extra.csv", projects=200, days=3)
@@ -74,9 +83,16 @@ def main(argv: list[str] | None = None) -> int:
             return [event]
 
         try:
-            with serving(db, 1, args.workers, args.threads) as (url, server, _):
+            with serving(db, 1, args.workers, args.threads, Path(tmp)) as (url, server, handles):
                 results = load_run(
-                    url, args.users, seconds, name, server, during=during, keep_entries=True
+                    url,
+                    args.users,
+                    seconds,
+                    name,
+                    server,
+                    during=during,
+                    keep_entries=True,
+                    cpu=cpu_probe(handles),
                 )
         finally:
             stop_all()

@@ -30,7 +30,6 @@ from typing import Any
 
 import requests
 
-from bench.run import dataset
 from core import store
 from load.faults.common import (
     add_arguments,
@@ -40,7 +39,17 @@ from load.faults.common import (
     sleep_until,
     status_csv,
 )
-from load.run import LOAD_DIR, load_run, log, parse_duration, serving, summary_line, table
+from load.run import (
+    LOAD_DIR,
+    cpu_probe,
+    load_run,
+    log,
+    parse_duration,
+    served_database,
+    serving,
+    summary_line,
+    table,
+)
 from load.serve import BIN, stop_all
 
 
@@ -100,20 +109,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seconds = parse_duration(args.duration)
     name = args.name or f"fault-kill-import-scale-{args.scale}"
-    source = dataset(args.scale)
+    source = served_database(args.scale)
     with tempfile.TemporaryDirectory(prefix="dekomp-fault-kill-import-") as tmp:
         db = copy_database(source, Path(tmp) / "data")
         big = status_csv(db, Path(tmp) / "status-big.csv", projects=100_000, days=10)
         small = status_csv(db, Path(tmp) / "status-small.csv", projects=10, days=1)
         old = published_version(db)
         try:
-            with serving(db, 1, args.workers, args.threads) as (url, server, _):
+            with serving(db, 1, args.workers, args.threads, Path(tmp)) as (url, server, handles):
                 results = load_run(
                     url,
                     args.users,
                     seconds,
                     name,
                     server,
+                    cpu=cpu_probe(handles),
                     during=lambda started: kill_an_import(db, big, url, started + seconds / 3),
                 )
         finally:

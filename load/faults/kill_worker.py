@@ -21,12 +21,23 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
-from bench.run import dataset
 from load.faults.common import add_arguments, sleep_until
-from load.run import LOAD_DIR, load_run, log, parse_duration, serving, summary_line, table
+from load.run import (
+    LOAD_DIR,
+    cpu_probe,
+    load_run,
+    log,
+    parse_duration,
+    served_database,
+    serving,
+    summary_line,
+    table,
+)
 from load.serve import Instance, nginx_binary, stop_all
 
 
@@ -87,9 +98,16 @@ def main(argv: list[str] | None = None) -> int:
     seconds = parse_duration(args.duration)
     suffix = f"-nginx-{args.instances}" if args.instances > 1 else ""
     name = args.name or f"fault-kill-worker-scale-{args.scale}{suffix}"
-    db = dataset(args.scale)
+    db = served_database(args.scale)
     try:
-        with serving(db, args.instances, args.workers, args.threads) as (url, server, handles):
+        with (
+            tempfile.TemporaryDirectory(prefix="dekomp-fault-kill-worker-") as logs,
+            serving(db, args.instances, args.workers, args.threads, Path(logs)) as (
+                url,
+                server,
+                handles,
+            ),
+        ):
             instances, _ = handles
             results = load_run(
                 url,
@@ -99,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
                 server,
                 during=lambda started: kill_a_worker(instances[0], started + seconds / 2),
                 keep_entries=True,
+                cpu=cpu_probe(handles),
             )
     finally:
         stop_all()
