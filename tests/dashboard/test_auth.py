@@ -19,6 +19,7 @@ from typing import Any
 
 import flask
 import pytest
+import requests
 from dash import _callback as dash_callback
 from werkzeug.security import check_password_hash
 
@@ -27,7 +28,7 @@ from core import users as users_file
 from dashboard import create_app
 from dashboard.auth import REALM
 from dashboard.settings import Settings, SettingsError, parse_networks
-from tests.conftest import ROOT, VENV_BIN
+from tests.conftest import ROOT, VENV_BIN, free_port, wait_for
 
 PASSWORD = "riktig-passord-123"
 PAGES = ("/", "/fordeling", "/etterlevelse", "/prosjekter", "/om")
@@ -449,3 +450,65 @@ def test_auth032_dekomp_user_needs_a_file(
     monkeypatch.delenv("DEKOMP_USERS_FILE", raising=False)
     assert run_cli(monkeypatch, ["user", "add", "kari"], "langt-nok-passord\n") == cli.EXIT_USAGE
     assert "DEKOMP_USERS_FILE" in capsys.readouterr().err
+
+
+# --- under gunicorn, as make serve runs it ----------------------------------------
+
+
+def test_auth040_basic_auth_under_gunicorn(db: Path, users: Path, tmp_path: Path) -> None:
+    """gunicorn.conf.py with basic auth and a public /healthz: over real HTTP
+    the challenge, the brief health answer, the page compressed for the
+    right user, 413 for a big body, and the user in the access log."""
+    port = free_port()
+    log_path = tmp_path / "gunicorn.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DEKOMP_DB": str(db),
+                "PORT": str(port),
+                "DEKOMP_WORKERS": "1",
+                "DEKOMP_THREADS": "2",
+                "DEKOMP_AUTH": "basic",
+                "DEKOMP_USERS_FILE": str(users),
+                "DEKOMP_HEALTHZ_PUBLIC": "1",
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_for(url + "/healthz")
+            health = requests.get(url + "/healthz", timeout=30)
+            assert health.status_code == 200
+            assert health.json() == {"status": "ok", "version": 1}
+            denied = requests.get(url + "/fordeling", timeout=30)
+            assert denied.status_code == 401
+            assert denied.headers["WWW-Authenticate"] == REALM
+            page = requests.get(
+                url + "/fordeling",
+                auth=("kari", PASSWORD),
+                headers={"Accept-Encoding": "gzip"},
+                timeout=30,
+            )
+            assert page.status_code == 200
+            assert page.headers["Content-Encoding"] == "gzip"
+            assert "Content-Security-Policy" in page.headers
+            assert '<html lang="nb">' in page.text
+            big = requests.post(
+                url + "/_dash-update-component",
+                data=b"x" * 1_100_000,
+                headers={"Content-Type": "application/json"},
+                auth=("kari", PASSWORD),
+                timeout=30,
+            )
+            assert big.status_code == 413
+            assert big.text.startswith("Forespørselen er for stor.")
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    access = log_path.read_text(encoding="utf-8")
+    assert re.search(r'127\.0\.0\.1 kari "GET /fordeling HTTP/1\.1" 200 ', access), access
+    assert re.search(r'127\.0\.0\.1 - "GET /fordeling HTTP/1\.1" 401 ', access), access

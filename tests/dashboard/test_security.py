@@ -239,3 +239,51 @@ def test_sec022_headers_with_auth_errors_too(db: Path, tmp_path: Path) -> None:
     response = server.test_client().get("/fordeling")
     assert response.status_code == 401
     assert_security_headers(response, "401")
+
+
+def test_sec030_gunicorn_conf_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """make serve's settings: every one from the environment, defaults otherwise."""
+    import runpy
+
+    from tests.conftest import ROOT
+
+    for name in ("HOST", "PORT", "DEKOMP_DEBUG", "DEKOMP_AUTH", "DEKOMP_CONTROL_SOCKET"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("WORKERS", "THREADS", "TIMEOUT", "MAX_REQUESTS", "ACCESS_LOG"):
+        monkeypatch.delenv(f"DEKOMP_{name}", raising=False)
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["bind"] == ["127.0.0.1:8050"]
+    assert conf["worker_class"] == "gthread"
+    assert conf["workers"] >= 2
+    assert (conf["threads"], conf["timeout"], conf["max_requests"]) == (4, 120, 0)
+    assert conf["preload_app"] is False  # DuckDB opens in each worker, after the fork
+    assert conf["control_socket_disable"] is True
+    assert conf["accesslog"] == "-"
+
+    env = {
+        "HOST": "0.0.0.0",
+        "PORT": "9000",
+        "DEKOMP_WORKERS": "6",
+        "DEKOMP_THREADS": "8",
+        "DEKOMP_TIMEOUT": "30",
+        "DEKOMP_MAX_REQUESTS": "1000",
+        "DEKOMP_ACCESS_LOG": "",
+        "DEKOMP_CONTROL_SOCKET": "/run/dekomp/gunicorn.ctl",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["bind"] == ["0.0.0.0:9000"]
+    assert (conf["workers"], conf["threads"], conf["timeout"]) == (6, 8, 30)
+    assert (conf["max_requests"], conf["max_requests_jitter"]) == (1000, 100)
+    assert conf["accesslog"] is None
+    assert conf["control_socket"] == "/run/dekomp/gunicorn.ctl"
+    assert conf["control_socket_disable"] is False
+
+    monkeypatch.setenv("DEKOMP_WORKERS", "mange")
+    with pytest.raises(SystemExit, match="DEKOMP_WORKERS='mange' er ikke et heltall"):
+        runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    monkeypatch.setenv("DEKOMP_WORKERS", "2")
+    monkeypatch.setenv("DEKOMP_DEBUG", "1")
+    with pytest.raises(SystemExit, match="DEKOMP_DEBUG=1 er bare for utvikling"):
+        runpy.run_path(str(ROOT / "gunicorn.conf.py"))
