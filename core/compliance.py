@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas loads with the first frame, not with the app
+    import pandas as pd
 
 from core import fmt
 from core.allocation import largest_remainder
@@ -139,6 +140,8 @@ def _days(count: int) -> str:
 
 
 def _is_null(value: Any) -> bool:
+    import pandas as pd
+
     return value is None or bool(pd.isna(value))
 
 
@@ -693,6 +696,8 @@ def evaluate(
 ) -> pd.DataFrame:
     """Every rule's rows, sorted: year, rule, status (breaches first), subject."""
     rows = [row for rule in rules for row in rule(inputs)]
+    import pandas as pd
+
     frame = pd.DataFrame(rows, columns=COLUMNS)
     if frame.empty:
         return frame

@@ -4,6 +4,7 @@ keeps in its Flask config (opened lazily, per process)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,8 +46,42 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     server.add_url_rule("/healthz", "healthz", _healthz)
     server.add_url_rule("/geo/<path:name>", "geo", _geo)
     security.install(app, settings)  # auth, headers, limits, error pages
+    armed = _load_the_rest_after_the_first_answer(server)
     _warm_up(app)
+    armed.set()
     return app
+
+
+def _load_the_rest_after_the_first_answer(server: flask.Flask) -> threading.Event:
+    """Serve first, then load in the background what only callbacks need.
+
+    pandas, pyarrow, core.views and Plotly's template make up most of an
+    import of the app but no page's HTML needs them, so a new worker answers
+    its first request without them (cold start, docs/performance.md) and a
+    thread loads them right after, before the page's callbacks arrive. A
+    callback that comes earlier waits for the import like any other. The
+    hook starts once the returned event is set (after the built-in warm-up).
+    """
+    armed, started = threading.Event(), threading.Event()
+
+    def start(response: flask.Response) -> flask.Response:
+        if armed.is_set() and not started.is_set():
+            started.set()
+            threading.Thread(target=_load_the_rest, name="dekomp-load", daemon=True).start()
+        return response
+
+    server.after_request(start)
+    return armed
+
+
+def _load_the_rest() -> None:
+    import pandas  # noqa: F401
+    import pyarrow  # noqa: F401
+
+    from core import views  # noqa: F401
+    from dashboard import charts
+
+    charts.template()
 
 
 def _warm_up(app: dash.Dash) -> None:

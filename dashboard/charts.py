@@ -14,16 +14,18 @@ has a title, and its table twin carries the same numbers.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import textwrap
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from dashboard.i18n import PLOTLY_SEPARATORS, translator, valid
+
+if TYPE_CHECKING:  # pandas loads with the first frame, not with the app
+    import pandas as pd
 
 Figure = dict[str, Any]
 
@@ -51,7 +53,10 @@ def _template() -> dict[str, Any]:
     }
 
 
-TEMPLATE = _template()
+@functools.cache
+def template() -> dict[str, Any]:
+    """plotly_white (made on the first figure: plotly.io takes a while to load)."""
+    return _template()
 
 
 def _scale(colours: list[str]) -> list[list[Any]]:
@@ -61,17 +66,17 @@ def _scale(colours: list[str]) -> list[list[Any]]:
     return [[round(i * step, 4), c] for i, c in enumerate(colours)]
 
 
+@functools.cache
 def _blues() -> list[list[Any]]:
     from plotly.colors import sequential
 
     return _scale(sequential.Blues)
 
 
-BLUES = _blues()
-
-
 def values(column: Iterable[Any]) -> list[Any]:
     """A column as JSON values: numbers as int or float, no value as None."""
+    import pandas as pd
+
     out: list[Any] = []
     for v in column:
         if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
@@ -145,7 +150,7 @@ def _figure(
 ) -> Figure:
     # The card's heading titles the chart (and names it for screen readers).
     base = {
-        "template": TEMPLATE,
+        "template": template(),
         "meta": {"title": title},
         "separators": PLOTLY_SEPARATORS[valid(lang)],
         "height": height,
@@ -365,7 +370,7 @@ def municipality_map(frame: pd.DataFrame, lang: str) -> Figure:
         "locations": texts(data["map_municipality_number"]),
         "z": per_fte,
         "text": plain(data["map_municipality_name"]),
-        "colorscale": BLUES,
+        "colorscale": _blues(),
         "marker": {"line": {"color": "white", "width": 0.6}},
         "colorbar": {"title": {"text": tr("chart.map_unit")}, "tickformat": ",.0f"},
         "hovertemplate": "%{text}<br>%{z:,.0f} kr<extra></extra>",
@@ -406,6 +411,8 @@ def timeline(frame: pd.DataFrame, lang: str) -> Figure:
     frame = frame.tail(MAX_BARS)  # the projects started last
     data = []
     for status, colour, part in _by_status(frame):
+        import pandas as pd
+
         starts = pd.to_datetime(part["start_date"])
         ends = pd.to_datetime(part["planned_end"])
         data.append(

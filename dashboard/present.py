@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from core.export import python_rows
 from dashboard.i18n import BABEL_LOCALES, translator, valid
+
+if TYPE_CHECKING:  # pandas loads with the first frame, not with the app
+    import pandas as pd
 
 SHARE_COLUMNS = {
     "institution_share_agreed",
@@ -67,6 +68,8 @@ def column_defs(
 ) -> list[dict[str, Any]]:
     """AG Grid columns: translated headers, numbers right-aligned and
     formatted, statuses as text with a coloured badge class."""
+    import pandas as pd
+
     tr = translator(lang)
     defs = []
     ordered = [c for c in first if c in frame.columns]

@@ -12,7 +12,6 @@ from dash.exceptions import PreventUpdate
 
 from core import fmt
 from core.store import StoreError
-from core.views import key_figures
 from dashboard import ids, present
 from dashboard.components import Card, card, download_button, kpi, register, text
 from dashboard.i18n import translator
@@ -99,6 +98,7 @@ def layout(**_: object) -> html.Div:
 )
 def show(state: dict | None) -> tuple:
     from core.summary import data_summary
+    from core.views import key_figures
     from dashboard import snapshot
 
     filters, lang = read_state(state)

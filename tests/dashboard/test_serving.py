@@ -75,3 +75,36 @@ def test_responses_name_the_data_version_they_read(db: Path) -> None:
     assert health.headers[VERSION_HEADER] == expected
     assert db.resolve().stem == expected  # the symlink's target
     assert VERSION_HEADER not in client.get("/assets/app.css").headers
+
+
+def test_a_worker_answers_before_loading_pandas_and_loads_it_after(db: Path) -> None:
+    """Cold start: no page's HTML needs pandas, core.views or Plotly's
+    template; a new worker answers without them and loads them after."""
+    code = f"""
+import sys, time
+from dashboard import create_app
+from dashboard.settings import Settings
+app = create_app(Settings(db={str(db)!r}))
+print("at start:", sorted(m for m in ("pandas", "pyarrow", "core.views") if m in sys.modules))
+assert app.server.test_client().get("/").status_code == 200
+deadline = time.monotonic() + 60
+while "core.views" not in sys.modules and time.monotonic() < deadline:
+    time.sleep(0.05)
+import threading
+for t in threading.enumerate():
+    if t.name == "dekomp-load":
+        t.join(60)
+print("after:", sorted(m for m in ("pandas", "pyarrow", "core.views") if m in sys.modules))
+"""
+    result = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.splitlines() == [
+        "at start: []",
+        "after: ['core.views', 'pandas', 'pyarrow']",
+    ]
