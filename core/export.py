@@ -374,6 +374,9 @@ def export(snap: Snapshot, view: str, f: Filters, out: BinaryIO, dialect: Dialec
     with _scratch_file() as scratch:
         count = write_query(snap, *statement, scratch, dialect)
         with scratch.open("rb") as data:
+            # Gone before the first byte goes out: `dekomp export ... | head`
+            # ends by SIGPIPE, which runs no cleanup.
+            scratch.unlink()
             shutil.copyfileobj(data, out, 1 << 20)
     return count
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import random
+import signal
 import subprocess
 from collections.abc import Iterable
 from decimal import Decimal
@@ -548,3 +550,23 @@ def test_the_pandas_free_sql_is_that_of_the_views(demo_db: Path) -> None:
     for f in SOME_FILTERS:
         resolved = f.with_as_of(f.as_of or dt.date(2022, 1, 14))
         assert viewsql.status_history_sql(resolved) == views.status_history_sql(resolved)
+
+
+def test_a_closed_pipe_leaves_no_scratch_file(db: Path, tmp_path: Path) -> None:
+    """`dekomp export status-history | head` ends the command by SIGPIPE,
+    which runs no cleanup: DuckDB's scratch file must already be gone."""
+    with duckdb.connect(str(store.Paths(db).published())) as conn:
+        conn.execute("UPDATE status_report SET note = repeat('lang merknad ', 150)")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen(
+        [str(VENV_BIN / "dekomp"), "export", "status-history", "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    assert process.stdout is not None
+    assert process.stdout.read(100).startswith(b"project_id,title,")
+    process.stdout.close()  # more than a pipe's buffer is still to come
+    assert process.wait(timeout=120) == -signal.SIGPIPE
+    assert list(scratch.iterdir()) == []
