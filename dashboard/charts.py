@@ -218,7 +218,7 @@ def forums_bars(frame: pd.DataFrame, lang: str) -> Figure:
     entitlement when there are more than MAX_BARS)."""
     tr = translator(lang)
     total = len(frame)
-    frame = _largest(frame, frame["entitlement_nok"], MAX_BARS)
+    frame = _largest(frame, frame["entitlement_nok"], MAX_BARS // 2)  # three bars each
     label = _labels(frame, "forum_name")
     series = [
         ("entitlement_nok", "series.entitlement"),

@@ -5,7 +5,9 @@ card from a core view under the current filters."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -19,6 +21,9 @@ from dashboard import charts, ids, present
 from dashboard.i18n import translator
 from dashboard.outputs import OUTPUTS
 from dashboard.state import read_state
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +43,10 @@ class Card:
     wrap: tuple[str, ...] = ()  # columns of long text, wrapped in the table
     first: tuple[str, ...] = ()  # columns the table shows first (the CSV keeps its order)
     hidden: tuple[str, ...] = ()  # columns left out of the table (kept in the CSV)
+    # Controls of the card that narrow its table on the server (their "value"s
+    # are passed to ``narrow``), so a cut table never hides what they select.
+    narrow_by: tuple[str, ...] = ()
+    narrow: Callable[..., pd.DataFrame] | None = None
 
     @property
     def graph_id(self) -> str:
@@ -196,16 +205,18 @@ def register(spec: Card) -> None:
     if spec.chart:
         outputs.insert(0, Output(spec.graph_id, "figure"))
 
-    @callback(*outputs, Input(ids.STATE, "data"))
-    def update(state: dict | None) -> tuple:
+    inputs = [Input(ids.STATE, "data"), *(Input(c, "value") for c in spec.narrow_by)]
+
+    @callback(*outputs, *inputs)
+    def update(state: dict | None, *narrow: str | None) -> tuple:
         from dashboard import snapshot
 
         filters, lang = read_state(state)
         try:
             with snapshot() as snap:
-                key = (snap.path, spec.name, filters, lang)
+                key = (snap.path, spec.name, filters, lang, *narrow)
                 return OUTPUTS.get_or_compute(
-                    key, lambda: (card_output(spec, snap, filters, lang), True)
+                    key, lambda: (card_output(spec, snap, filters, lang, narrow), True)
                 )
         except Exception:
             log.exception("card %s failed", spec.name)
@@ -216,11 +227,15 @@ def register(spec: Card) -> None:
             return (charts.empty(tr("error.callback"), lang, tr(spec.title_key)), *table)
 
 
-def card_output(spec: Card, snap: Snapshot, filters: Filters, lang: str) -> tuple:
+def card_output(
+    spec: Card, snap: Snapshot, filters: Filters, lang: str, narrow: tuple = ()
+) -> tuple:
     """A card's chart (if any) and table under the filters. The table shows
     at most MAX_TABLE_ROWS rows and says so; its CSV has them all."""
     tr = translator(lang)
     frame = VIEWS[spec.view].build(snap, filters)
+    if spec.narrow is not None:
+        frame = spec.narrow(frame, *narrow)
     shown = frame.head(MAX_TABLE_ROWS)
     if frame.empty:
         note = tr("empty.no_rows")

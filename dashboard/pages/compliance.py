@@ -4,6 +4,8 @@ its explanation; and the breaches and warnings per rule and forum."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
@@ -14,6 +16,9 @@ from dashboard.components import Card, card, register, table_card, text
 from dashboard.i18n import translator
 from dashboard.state import read_state
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 dash.register_page(
     __name__,
     path="/etterlevelse",
@@ -21,6 +26,21 @@ dash.register_page(
     title="Etterlevelse – Dekomp monitor",
     order=2,
 )
+
+RULE_SELECT = "comp-rule"
+ALL = "alle"  # a select shows an empty box for the value ""
+STATUS_SELECT = "comp-status"
+
+
+def _only(frame: pd.DataFrame, rule: str | None, status: str | None) -> pd.DataFrame:
+    """The rule table's rows of the chosen rule and status (the download
+    keeps every row under the page's filters)."""
+    if rule and rule != ALL:
+        frame = frame[frame["rule_id"] == rule]
+    if status and status != ALL:
+        frame = frame[frame["status"] == status]
+    return frame
+
 
 SUMMARY = Card(
     "comp-summary", "compliance-summary", "compliance_summary", "chart.compliance_summary"
@@ -33,15 +53,13 @@ RULES_TABLE = Card(
     wrap=("explanation",),
     hidden=("subject_type", "subject_id", "forum_id", "owner_id", "unit"),
     first=("year", "rule_id", "status", "subject_name", "explanation"),
+    narrow_by=(RULE_SELECT, STATUS_SELECT),
+    narrow=_only,
 )
 OWNERS = Card("comp-owners", "compliance-owners", "compliance_owners", "chart.compliance_owners")
 register(SUMMARY)
 register(OWNERS)
 register(RULES_TABLE)
-
-RULE_SELECT = "comp-rule"
-ALL = "alle"  # a select shows an empty box for the value ""
-STATUS_SELECT = "comp-status"
 
 
 def _controls() -> dbc.Row:
@@ -112,19 +130,3 @@ def _status_options(lang: str) -> list[dict[str, str]]:
     return [{"label": tr("filter.all"), "value": ALL}] + [
         {"label": tr(f"status.{s}"), "value": s} for s in STATUSES
     ]
-
-
-@callback(
-    Output(RULES_TABLE.grid_id, "filterModel"),
-    Input(RULE_SELECT, "value"),
-    Input(STATUS_SELECT, "value"),
-    Input(RULES_TABLE.grid_id, "rowData"),
-)
-def filter_rows(rule: str | None, status: str | None, _rows: list | None) -> dict:
-    """Narrow the table in the browser; the download keeps every row."""
-    model = {}
-    if rule and rule != ALL:
-        model["rule_id"] = {"filterType": "text", "type": "equals", "filter": rule}
-    if status and status != ALL:
-        model["status"] = {"filterType": "text", "type": "equals", "filter": status}
-    return model

@@ -581,3 +581,21 @@ def test_page011_empty_chart_message_is_readable_in_full(
         if inner["x"] < outer["x"] or inner["x"] + inner["width"] > outer["x"] + outer["width"]:
             clipped.append(card)
     assert clipped == []
+
+
+def test_page012_rule_and_status_narrow_the_rule_table_on_the_server(
+    page: Page, app_url: str, store: Store, console_errors
+) -> None:
+    """Choosing a rule and a status narrows the table's rows before they are
+    cut to the first MAX_TABLE_ROWS, so a cut table never hides them."""
+    open_page(page, app_url + "/etterlevelse?aar=2019")
+    rows = frame(store, "compliance", Filters(year=2019))
+    expected = rows[(rows["rule_id"] == "R1") & (rows["status"] == "breach")]
+    assert 0 < len(expected) < len(rows)
+    page.locator("#comp-rule").select_option("R1")
+    page.locator("#comp-status").select_option("breach")
+    table = page.locator("#comp-rules-card")
+    names = cells(table, "subject_name")
+    expect(names).to_have_count(len(expected), timeout=TIMEOUT)
+    expect(names).to_have_text([str(n) for n in expected["subject_name"]])
+    expect(cells(table, "rule_id")).to_have_text(["R1"] * len(expected))

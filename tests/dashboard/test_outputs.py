@@ -72,3 +72,27 @@ def test_outputs_are_kept_per_key_and_errors_are_not() -> None:
     assert cache.get_or_compute("a", compute("A2")) == "A2"
     assert calls == ["A", "error", "error again", "B", "C", "A2"]
     assert (cache.hits, cache.misses) == (1, 6)
+
+
+def test_the_rule_table_is_narrowed_before_it_is_cut(snap, monkeypatch, demo_folder) -> None:
+    from dashboard import create_app
+    from dashboard.settings import Settings
+
+    create_app(Settings(db=demo_folder / "dekomp.duckdb"))  # pages register with an app
+    from dashboard.pages.compliance import RULES_TABLE
+
+    monkeypatch.setattr(components, "MAX_TABLE_ROWS", 3)
+    every = components.VIEWS["compliance"].build(snap, Filters(year=2019))
+    # The largest (rule, status) group that the table does not start with.
+    groups = every.groupby(["rule_id", "status"]).size().drop(
+        (every["rule_id"].iloc[0], every["status"].iloc[0])
+    )
+    rule, status = groups.idxmax()
+    wanted = every[(every["rule_id"] == rule) & (every["status"] == status)]
+    assert 3 < len(wanted) < len(every)
+    rows, _, _, note = components.card_output(
+        RULES_TABLE, snap, Filters(year=2019), "nb", (rule, status)
+    )
+    assert [(r["rule_id"], r["status"]) for r in rows] == [(rule, status)] * 3
+    assert [r["subject_id"] for r in rows] == list(wanted["subject_id"][:3])
+    assert note.startswith(f"Tabellen viser de første 3 av {len(wanted)} radene.")
