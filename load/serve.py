@@ -231,6 +231,12 @@ class Nginx:
         self.prefix = Path(tempfile.mkdtemp(prefix="dekomp-nginx-"))
         for sub in ("logs", "tmp"):
             (self.prefix / sub).mkdir()
+        # Started as root, nginx's workers run as an unprivileged user and
+        # buffer large request and response bodies in tmp/ (the master makes
+        # the folders there for them): they must be able to reach it, and
+        # mkdtemp's folder is private (without this, large callback bodies
+        # got 500 from nginx).
+        self.prefix.chmod(0o755)
         self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.upstreams = upstreams

@@ -252,8 +252,19 @@ def test_srv004_nginx_uses_both_instances(proxied: Nginx, instances: list[Instan
         for _ in range(20)
     ]
     page = session.get(proxied.url + "/", headers={"Accept-Encoding": "gzip"}, timeout=30)
+    # Bodies larger than nginx's buffers go through its temp folder, which
+    # its unprivileged workers must be able to write: a big callback body
+    # (as the Etterlevelse rule table sends) and a big uncompressed answer.
+    big_body = {**FOOTER_CALLBACK, "padding": "x" * 300_000}
+    answers.append(session.post(proxied.url + "/_dash-update-component", json=big_body, timeout=30))
+    css = "/assets/00-bootstrap.min.css"  # the vendored Bootstrap, about 230 KB
+    plain = {"Accept-Encoding": "identity"}
+    proxied_css = session.get(proxied.url + css, headers=plain, timeout=30)
+    direct_css = requests.get(instances[0].url + css, headers=plain, timeout=30)
 
-    assert [a.status_code for a in answers] == [200] * 40
+    assert [a.status_code for a in answers] == [200] * 41
+    assert proxied_css.status_code == 200 and proxied_css.content == direct_css.content
+    assert len(proxied_css.content) > 64 * 1024
     assert {a.headers[VERSION_HEADER] for a in answers} == {"v000001"}
     counts = proxied.upstream_counts()
     assert set(counts) == {f"127.0.0.1:{i.port}" for i in instances}
