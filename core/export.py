@@ -74,9 +74,11 @@ class View:
     # Rows repeat a level (spent to date per report or month): money there
     # does not add up, so a snapshot's totals leave these views out.
     summable: bool = True
-    # The view as one SQL statement of filters whose as-of date is filled in,
-    # if it is one (the same rows as ``build``): DuckDB then writes the CSV.
-    sql: Callable[[Filters], str] | None = None
+    # The view as one SQL statement (the same rows and columns as ``build``)
+    # of the snapshot and filters whose as-of date is filled in, where it is
+    # one; None from it (say, a table the statement needs is missing) means
+    # ``build``. DuckDB then writes the CSV.
+    sql: Callable[[Snapshot, Filters], str | None] | None = None
 
 
 VIEWS: dict[str, View] = {
@@ -95,7 +97,7 @@ VIEWS: dict[str, View] = {
             _frame_of("status_history"),
             "every status report up to the date",
             summable=False,
-            sql=viewsql.status_history_sql,
+            sql=lambda snap, f: viewsql.status_history_sql(f),
         ),
         View(
             "status-by-month",
@@ -318,7 +320,9 @@ def _statement(snap: Snapshot, view: str, f: Filters) -> tuple[str, dict[str, An
     if sql_of is None:
         return None
     f = viewsql.with_as_of(snap, f)
-    sql = sql_of(f)
+    sql = sql_of(snap, f)
+    if sql is None:
+        return None
     used = set(_NAMED_PARAM.findall(sql))
     return sql, {k: v for k, v in f.sql_params().items() if k in used}
 

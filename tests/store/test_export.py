@@ -12,6 +12,7 @@ import random
 import signal
 import subprocess
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -570,3 +571,21 @@ def test_a_closed_pipe_leaves_no_scratch_file(db: Path, tmp_path: Path) -> None:
     process.stdout.close()  # more than a pipe's buffer is still to come
     assert process.wait(timeout=120) == -signal.SIGPIPE
     assert list(scratch.iterdir()) == []
+
+
+def test_a_view_whose_sql_declines_is_built_as_a_frame(demo_db: Path, monkeypatch) -> None:
+    """``View.sql`` may answer None (say, when a table it needs is missing):
+    the view is then built by ``View.build`` and written by Python."""
+    asked: list[Filters] = []
+
+    def declines(snap: store.Snapshot, f: Filters) -> None:
+        asked.append(f)
+
+    history = export.VIEWS["status-history"]
+    monkeypatch.setitem(export.VIEWS, "status-history", replace(history, sql=declines))
+    with store.Store(demo_db).snapshot() as snap:
+        data = export.view_bytes(snap, "status-history", Filters(year=2019), export.CSV)
+        frame = history.build(snap, Filters(year=2019))
+    assert asked == [Filters(year=2019, as_of=dt.date(2022, 1, 14))]
+    assert data == reference_csv(list(frame.columns), frame_rows(frame), "csv")
+    assert data.count(b"\r\n") == len(frame) + 1 > 10
