@@ -429,10 +429,12 @@ def load_run(
             plan = capture_plan(url)
         log(f"locust: {users} users for {duration:.0f} s against {url}")
         cpu_before = cpu() if cpu else {}
+        load_before = os.getloadavg()
         entries, events, started, ended, locust_cpu = run_locust(
             url, plan, users, duration, Path(tmp), during=during
         )
         cpu_after = cpu() if cpu else {}
+        load_after = os.getloadavg()
     if not entries:
         raise RuntimeError("locust logged no request")
     results: dict[str, Any] = {
@@ -454,6 +456,9 @@ def load_run(
         "wall_seconds": round(wall, 1),
         "seconds": {k: round(v, 1) for k, v in spent.items()},
         "cores_busy": {k: round(v / wall, 2) for k, v in spent.items()},
+        # The machine is shared: a load average well above what this run
+        # accounts for means other work competed for the same cores.
+        "loadavg_1min_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
     }
     total = results["total"]
     results["met"] = bool(
