@@ -445,6 +445,22 @@ def load_run(
         "target": url,
         "server": server,
         "machine": machine(),
+        "plan": {
+            name: {
+                "static_files": len(page["static"]),
+                "callbacks_on_load": len(page["callbacks"]),
+                "waves_on_load": len({c["wave"] for c in page["callbacks"]}),
+                "callbacks_on_filter_change": 1
+                + len(
+                    {
+                        c["body"].get("output")
+                        for c in page["callbacks"]
+                        if STATE_KEY in _keys(c["body"].get("inputs"))
+                    }
+                ),
+            }
+            for name, page in plan["pages"].items()
+        },
         **summarise(entries, started, ended, events),
     }
     # CPU seconds over the run, and as cores busy on average: this machine
