@@ -62,8 +62,12 @@ control_socket_disable = not control_socket
 accesslog = os.environ.get("DEKOMP_ACCESS_LOG", "-") or None
 errorlog = os.environ.get("DEKOMP_ERROR_LOG", "-")
 loglevel = os.environ.get("DEKOMP_LOG_LEVEL", "info")
-# The user the login proxy or basic auth named, in the access log.
-access_log_format = '%(h)s %(u)s "%(r)s" %(s)s %(b)s %(M)sms "%({x-dekomp-version}o)s" "%(a)s"'
+# The user basic auth or the login proxy's header named, in the access log.
+_user = "%(u)s"
+if os.environ.get("DEKOMP_AUTH", "").strip().lower() == "proxy":
+    _header = os.environ.get("DEKOMP_PROXY_USER_HEADER", "X-Remote-User").strip().lower()
+    _user = "%({" + _header + "}i)s"
+access_log_format = f'%(h)s {_user} "%(r)s" %(s)s %(b)s %(M)sms "%({{x-dekomp-version}}o)s" "%(a)s"'
 # Long request lines and many headers are refused by gunicorn itself.
 limit_request_line = _int("DEKOMP_LIMIT_REQUEST_LINE", 8190)
 limit_request_fields = _int("DEKOMP_LIMIT_REQUEST_FIELDS", 100)

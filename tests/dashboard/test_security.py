@@ -280,6 +280,14 @@ def test_sec030_gunicorn_conf_reads_the_environment(monkeypatch: pytest.MonkeyPa
     assert conf["control_socket"] == "/run/dekomp/gunicorn.ctl"
     assert conf["control_socket_disable"] is False
 
+    assert conf["access_log_format"].startswith('%(h)s %(u)s "%(r)s" %(s)s')
+    monkeypatch.setenv("DEKOMP_AUTH", "proxy")
+    monkeypatch.setenv("DEKOMP_TRUSTED_PROXIES", "10.0.0.5")
+    monkeypatch.setenv("DEKOMP_PROXY_USER_HEADER", "X-Auth-User")
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["access_log_format"].startswith('%(h)s %({x-auth-user}i)s "%(r)s"')
+    assert '"%({x-dekomp-version}o)s"' in conf["access_log_format"]
+
     monkeypatch.setenv("DEKOMP_WORKERS", "mange")
     with pytest.raises(SystemExit, match="DEKOMP_WORKERS='mange' er ikke et heltall"):
         runpy.run_path(str(ROOT / "gunicorn.conf.py"))
