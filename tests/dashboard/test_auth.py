@@ -158,6 +158,8 @@ def test_auth002_basic_challenge_and_malformed_credentials(db: Path, users: Path
     assert response.headers["WWW-Authenticate"] == ('Basic realm="Dekomp monitor", charset="UTF-8"')
     assert response.get_data(as_text=True) == "Innlogging kreves.\n"
     assert response.headers["Cache-Control"] == "no-store"
+    # The check runs before anything else: a refused request reads no data.
+    assert "X-Dekomp-Version" not in client.get("/healthz").headers
     for header in (
         "Bearer abc",
         "Basic !!!notbase64",
