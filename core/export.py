@@ -40,6 +40,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+import duckdb
+
 from core import viewsql
 from core.columns import header
 from core.filters import Filters
@@ -335,7 +337,16 @@ def write_query(
     columns = [(row[0], row[1]) for row in snap.rows(f"DESCRIBE {sql}", params)]
     statement = copy_statement(columns, sql, target, dialect)
     if statement is not None:
-        return int(snap.scalar(statement, params))
+        try:
+            return int(snap.scalar(statement, params))
+        except duckdb.InterruptException as err:
+            raise KeyboardInterrupt from err
+        except RuntimeError as err:
+            # DuckDB answers Ctrl-C during the COPY with this, not with
+            # KeyboardInterrupt: make it one, as the Python writer would get.
+            if str(err) == "Query interrupted":
+                raise KeyboardInterrupt from err
+            raise
     result = snap.relation(sql, params)
     with target.open("wb") as out:
         return write_rows([name for name, _ in columns], _batches(result), out, dialect)

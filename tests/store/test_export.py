@@ -11,6 +11,7 @@ import os
 import random
 import signal
 import subprocess
+import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
@@ -589,3 +590,26 @@ def test_a_view_whose_sql_declines_is_built_as_a_frame(demo_db: Path, monkeypatc
     assert asked == [Filters(year=2019, as_of=dt.date(2022, 1, 14))]
     assert data == reference_csv(list(frame.columns), frame_rows(frame), "csv")
     assert data.count(b"\r\n") == len(frame) + 1 > 10
+
+
+def test_an_interrupted_copy_is_a_keyboard_interrupt(demo_db: Path, tmp_path: Path) -> None:
+    """Ctrl-C during DuckDB's COPY reaches Python as DuckDB's "Query
+    interrupted"; the export turns it into KeyboardInterrupt, which the CLI
+    reports as «Avbrutt» with status 130 (and --out is left unchanged)."""
+    endless = "SELECT sum(i) AS year, 'x' AS note FROM range(10000000000000) t(i)"
+    done = threading.Event()
+    with store.Store(demo_db).snapshot() as snap:
+
+        def interrupt_until_done() -> None:
+            while not done.wait(0.01):
+                snap._cursor.interrupt()
+
+        worker = threading.Thread(target=interrupt_until_done)
+        worker.start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                export.write_query(snap, endless, {}, tmp_path / "endless.csv", export.CSV)
+        finally:
+            done.set()
+            worker.join()
+        assert snap.rows("SELECT 42") == [(42,)]  # the cursor is usable again
