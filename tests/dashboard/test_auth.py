@@ -26,7 +26,7 @@ from werkzeug.security import check_password_hash
 from core import cli
 from core import users as users_file
 from dashboard import create_app
-from dashboard.auth import REALM
+from dashboard.auth import REALM, current_user
 from dashboard.settings import Settings, SettingsError, parse_networks
 from tests.conftest import ROOT, VENV_BIN, free_port, wait_for
 
@@ -179,7 +179,9 @@ def test_auth003_the_data_is_served_to_the_right_user(db: Path, users: Path) -> 
     assert response.headers["X-Dekomp-Version"] == "v000001"
     footer = response.get_json()["response"]["data-version-footer"]["children"]
     assert footer.startswith("Dataversjon 1, publisert ")
-    health = client.get("/healthz", headers=basic("kari", PASSWORD)).get_json()
+    with client:
+        health = client.get("/healthz", headers=basic("kari", PASSWORD)).get_json()
+        assert current_user() == "kari"
     assert health["status"] == "ok" and health["version"] == 1 and health["counts"]["award"] > 0
 
 
