@@ -47,7 +47,10 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     server.add_url_rule("/geo/<path:name>", "geo", _geo)
     security.install(app, settings)  # auth, headers, limits, error pages
     armed = _load_the_rest_after_the_first_answer(server)
-    _warm_up(app)
+    if not settings.debug:
+        # Dash's dev tools (app.run(debug=True)) add their hooks at the first
+        # request, which Flask refuses once the warm-up has answered one.
+        _warm_up(app)
     armed.set()
     return app
 
