@@ -24,6 +24,11 @@ from core.allocation import OwnerFte, entitlements
 from core.filters import Filters, combine, forum_condition, owner_condition, year_condition
 from core.store import Snapshot
 
+# The as-of date and the statements that export without pandas live in
+# core.viewsql; the views use the same ones.
+from core.viewsql import data_date, status_history_sql
+from core.viewsql import project_where as _project_where
+
 # --- Derived tables or live queries --------------------------------------------
 
 _live = contextvars.ContextVar("live", default=False)
@@ -57,22 +62,6 @@ def _select(name: str, alias: str, where: str, join: str = "") -> str:
 
 
 # --- The date the data runs to ----------------------------------------------
-
-
-def data_date(snap: Snapshot) -> dt.date:
-    """The last date anything in the data happened: the default "as of".
-
-    Not today: an export must give the same bytes whenever it is made.
-    """
-    value = snap.scalar(
-        "SELECT greatest("
-        " (SELECT max(report_date) FROM status_report),"
-        " (SELECT max(paid_date) FROM payment),"
-        " (SELECT max(decision_date) FROM award),"
-        " (SELECT max(received_date) FROM needs_report),"
-        " (SELECT max(received_date) FROM confirmation))"
-    )
-    return value or dt.date(2017, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -386,17 +375,6 @@ ORDER BY p.start_date, p.project_id
 """
 
 
-def _project_where(f: Filters) -> str:
-    """Projects started by the as-of date, by start year, forum, and the lead
-    owner's municipality and type."""
-    return combine(
-        "p.start_date <= $as_of",
-        year_condition(f, "year(p.start_date)"),
-        forum_condition(f, "p.forum_id"),
-        owner_condition(_without_forum(f), "o"),
-    )
-
-
 def projects(snap: Snapshot, f: Filters) -> pd.DataFrame:
     """Every project with its latest status as of the date, spending against
     budget and whether its status is stale. The year filter is the year a
@@ -415,22 +393,6 @@ def projects(snap: Snapshot, f: Filters) -> pd.DataFrame:
 def _projects_derived(f: Filters) -> str:
     join = "JOIN school_owner o ON o.owner_id = p.lead_owner_id"
     return _select("projects", "p", _project_where(f), join)
-
-
-_STATUS_HISTORY = """
-SELECT s.project_id, p.title, p.forum_id, p.lead_owner_id, s.report_date,
-       s.status::VARCHAR AS status, s.spent_to_date_nok, s.participants, s.note
-FROM status_report s
-JOIN project p USING (project_id)
-JOIN school_owner o ON o.owner_id = p.lead_owner_id
-WHERE s.report_date <= $as_of AND {where}
-ORDER BY s.project_id, s.report_date
-"""
-
-
-def status_history_sql(f: Filters) -> str:
-    """The statement behind ``status-history``, for streaming exports."""
-    return _STATUS_HISTORY.format(where=_project_where(f))
 
 
 def status_history(snap: Snapshot, f: Filters) -> pd.DataFrame:

@@ -1,11 +1,9 @@
 """The views that are one SQL statement, as SQL, importable without pandas.
 
 ``dekomp export`` of such a view lets DuckDB write the CSV (core.export) and
-never builds a DataFrame, so the command starts without importing pandas. The
-functions here are the pandas-free twins of pieces of ``core.views``, which
-still builds the same views as frames for the dashboard; until ``core.views``
-imports them from here they are duplicates, and tests/store/test_export.py
-checks that both give the same SQL and the same as-of date.
+never builds a DataFrame, so the command starts without importing pandas.
+``core.views`` imports the as-of date, the project conditions and the
+status-history statement from here, so there is one copy of each.
 """
 
 from __future__ import annotations

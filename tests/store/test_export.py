@@ -544,8 +544,8 @@ def test_the_export_command_needs_no_pandas(demo_db: Path, tmp_path: Path) -> No
 
 
 def test_the_pandas_free_sql_is_that_of_the_views(demo_db: Path) -> None:
-    """core.viewsql duplicates core.views' status-history SQL and as-of date
-    so the export needs no pandas: the two must not drift apart."""
+    """The export's pandas-free SQL (core.viewsql) is the one the views use,
+    and the as-of date is the same whether or not derived tables answer."""
     with store.Store(demo_db).snapshot() as snap:
         assert viewsql.data_date(snap) == views.data_date(snap) == dt.date(2022, 1, 14)
         assert viewsql.with_as_of(snap, Filters()).as_of == views.resolve(snap, Filters()).as_of
