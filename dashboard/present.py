@@ -12,7 +12,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from core.export import python_rows
 from dashboard.i18n import BABEL_LOCALES, translator, valid
 
 if TYPE_CHECKING:  # pandas loads with the first frame, not with the app
@@ -39,18 +38,34 @@ def locale(lang: str) -> str:
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts: exact numbers as numbers, dates as ISO text."""
-    out = []
-    columns = list(frame.columns)
-    for row in python_rows(frame):
-        item: dict[str, Any] = {}
-        for column, value in zip(columns, row, strict=True):
-            if isinstance(value, Decimal):
-                value = float(value)
-            elif isinstance(value, dt.date):
-                value = value.isoformat()
-            item[column] = value
-        out.append(item)
+    """Rows as JSON-ready dicts: exact numbers as numbers, dates as ISO text,
+    no value as None. Column by column: a card's table is up to
+    MAX_TABLE_ROWS rows of twenty columns on every filter click."""
+    columns = [_json_values(frame[c]) for c in frame.columns]
+    names = list(frame.columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _json_values(column: pd.Series) -> list[Any]:
+    import pandas as pd
+
+    values = column.tolist()  # Python ints, floats, bools; pd.NA or nan where none
+    if column.dtype != object:
+        if column.hasnans:
+            return [None if v is pd.NA or v != v else v for v in values]
+        return values
+    out: list[Any] = []
+    for v in values:
+        if v is None or v is pd.NA:
+            out.append(None)
+        elif isinstance(v, Decimal):
+            out.append(float(v))
+        elif isinstance(v, dt.date):
+            out.append(v.isoformat())
+        elif isinstance(v, float) and v != v:
+            out.append(None)
+        else:
+            out.append(v)
     return out
 
 
