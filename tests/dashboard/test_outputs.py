@@ -84,8 +84,10 @@ def test_the_rule_table_is_narrowed_before_it_is_cut(snap, monkeypatch, demo_fol
     monkeypatch.setattr(components, "MAX_TABLE_ROWS", 3)
     every = components.VIEWS["compliance"].build(snap, Filters(year=2019))
     # The largest (rule, status) group that the table does not start with.
-    groups = every.groupby(["rule_id", "status"]).size().drop(
-        (every["rule_id"].iloc[0], every["status"].iloc[0])
+    groups = (
+        every.groupby(["rule_id", "status"])
+        .size()
+        .drop((every["rule_id"].iloc[0], every["status"].iloc[0]))
     )
     rule, status = groups.idxmax()
     wanted = every[(every["rule_id"] == rule) & (every["status"] == status)]
@@ -96,3 +98,28 @@ def test_the_rule_table_is_narrowed_before_it_is_cut(snap, monkeypatch, demo_fol
     assert [(r["rule_id"], r["status"]) for r in rows] == [(rule, status)] * 3
     assert [r["subject_id"] for r in rows] == list(wanted["subject_id"][:3])
     assert note.startswith(f"Tabellen viser de første 3 av {len(wanted)} radene.")
+
+
+def test_table_rows_are_json_values() -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    import pandas as pd
+
+    from dashboard import present
+
+    frame = pd.DataFrame(
+        {
+            "n": pd.array([1, None], dtype="Int64"),
+            "ok": pd.array([True, None], dtype="boolean"),
+            "fte": [Decimal("12.5"), None],
+            "day": [dt.date(2020, 1, 31), None],
+            "name": ["Asker", None],
+            "share": [0.25, float("nan")],
+        }
+    )
+    assert present.records(frame) == [
+        {"n": 1, "ok": True, "fte": 12.5, "day": "2020-01-31", "name": "Asker", "share": 0.25},
+        {"n": None, "ok": None, "fte": None, "day": None, "name": None, "share": None},
+    ]
+    assert type(present.records(frame)[0]["n"]) is int
