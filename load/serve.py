@@ -87,7 +87,7 @@ class Instance:
         log: Path | None = None,
         port: int | None = None,
     ) -> None:
-        self.db = db
+        self.db = Path(db).absolute()  # the link itself: gunicorn runs elsewhere
         self.workers = workers
         self.threads = threads
         self.port = port or _free_port()
@@ -96,7 +96,7 @@ class Instance:
             **os.environ,
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
-            "DEKOMP_DB": str(db),
+            "DEKOMP_DB": str(self.db),
             "DEKOMP_WORKERS": str(workers),
             "DEKOMP_THREADS": str(threads),
         }
