@@ -205,6 +205,19 @@ def dataset(scale: float) -> Path:
     db = folder / "dekomp.duckdb"
     if store.Paths(db).published() is not None:
         log(f"reusing {db}")
+        from core import derived
+
+        with store.Store(db).snapshot() as snap:
+            current = derived.meta(snap) is not None
+        if not current:  # built by an older release: give it this release's tables
+            log("publishing this release's derived tables (dekomp derive)")
+            subprocess.run(
+                [str(BIN / "dekomp"), "derive", "--db", str(db)],
+                cwd=ROOT,
+                check=True,
+                timeout=1800,
+                stdout=subprocess.DEVNULL,
+            )
         return db
     folder.mkdir(parents=True, exist_ok=True)
     log(f"building the data set at scale {scale} in {folder}")

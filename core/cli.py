@@ -86,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
 
     commands.add_parser("versions", parents=[common], help="list the data versions")
+    derive = commands.add_parser(
+        "derive",
+        parents=[common],
+        help="publish the current data again with this release's derived tables",
+    )
+    derive.add_argument("--keep", type=int, default=_keep_default(), help="versions to keep")
 
     exp = commands.add_parser(
         "export", parents=[common, filters], help="write a view as CSV (see docs/exports.md)"
@@ -168,6 +174,23 @@ def _cmd_versions(args: argparse.Namespace) -> int:
         print(f"{v.version_id:>7}  {v.created_at:%Y-%m-%d %H:%M:%S}  {status:9}  {v.description}")
         for kind, name, sha, rows in v.files:
             print(f"{'':>7}  {kind:13} {name:28} {rows:>8} rader  sha256 {sha}")
+    return EXIT_OK
+
+
+def _cmd_derive(args: argparse.Namespace) -> int:
+    """After an upgrade that changed the derived tables (core.derived.LAYOUT),
+    the published version is served by the slower live queries until the next
+    import; this publishes the same data with the current tables now."""
+    from core import derived
+
+    with store.Store(args.db).snapshot() as snap:
+        if derived.meta(snap) is not None:
+            print(f"Versjonen i {args.db} har allerede avledede tabeller for denne utgaven.")
+            return EXIT_OK
+    published = store.build_version(
+        args.db, "Avledede tabeller for denne utgaven", lambda conn, v: None, keep=args.keep
+    )
+    print(f"Publiserte versjon {published.version_id} med avledede tabeller.")
     return EXIT_OK
 
 
@@ -273,6 +296,7 @@ COMMANDS = {
     "demo": _cmd_demo,
     "import": _cmd_import,
     "versions": _cmd_versions,
+    "derive": _cmd_derive,
     "export": _cmd_export,
     "snapshot": _cmd_snapshot,
     "templates": _cmd_templates,

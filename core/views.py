@@ -53,6 +53,11 @@ def _derived(snap: Snapshot, f: Filters) -> bool:
     return found is not None and found.as_of == f.as_of
 
 
+# The municipality filter's related numbers (the reforms, both ways), looked
+# up in a derived table instead of the recursive query of core.filters.
+RELATED = "(SELECT related FROM derived_related_municipalities WHERE knr = $knr)"
+
+
 def _select(name: str, alias: str, where: str, join: str = "") -> str:
     """The rows of ``derived_<name>`` that ``where`` selects, in live order."""
     return (
@@ -187,7 +192,8 @@ def distribution(snap: Snapshot, f: Filters) -> pd.DataFrame:
 
 def _distribution_derived(f: Filters) -> str:
     join = "JOIN school_owner o ON o.owner_id = e.owner_id"
-    where = combine(year_condition(f, "e.year"), owner_condition(f, "o", year="e.year"))
+    owners = owner_condition(f, "o", year="e.year", related=RELATED)
+    where = combine(year_condition(f, "e.year"), owners)
     return _select("distribution", "e", where, join)
 
 
@@ -330,7 +336,7 @@ def forums(snap: Snapshot, f: Filters) -> pd.DataFrame:
 
 
 def _forums_derived(f: Filters) -> str:
-    owners = owner_condition(f, "o", year="m.year")
+    owners = owner_condition(f, "o", year="m.year", related=RELATED)
     where = combine(
         year_condition(f, "fy.year"),
         forum_condition(f, "fy.forum_id"),
@@ -392,7 +398,7 @@ def projects(snap: Snapshot, f: Filters) -> pd.DataFrame:
 
 def _projects_derived(f: Filters) -> str:
     join = "JOIN school_owner o ON o.owner_id = p.lead_owner_id"
-    return _select("projects", "p", _project_where(f), join)
+    return _select("projects", "p", _project_where(f, RELATED), join)
 
 
 def status_history(snap: Snapshot, f: Filters) -> pd.DataFrame:
@@ -482,7 +488,7 @@ def _project_where_derived(f: Filters) -> str:
     return combine(
         year_condition(f, "p.start_year"),
         forum_condition(f, "p.forum_id"),
-        owner_condition(_without_forum(f), "p"),
+        owner_condition(_without_forum(f), "p", related=RELATED),
     )
 
 
@@ -537,11 +543,11 @@ def funding_over_time(snap: Snapshot, f: Filters) -> pd.DataFrame:
     """
     f = resolve(snap, f)
     if _derived(snap, f):
-        awards = _funding_awards_where(f, "e", "e.owner_id")
+        awards = _funding_awards_where(f, "e", "e.owner_id", RELATED)
         projects = combine(
             year_condition(f, "e.year"),
             forum_condition(f, "e.forum_id"),
-            owner_condition(_without_forum(f), "o"),
+            owner_condition(_without_forum(f), "o", related=RELATED),
         )
         sql = _FUNDING_DERIVED.format(awards=awards, projects=projects)
         return snap.df(sql, f.sql_params())
@@ -553,12 +559,13 @@ def funding_over_time(snap: Snapshot, f: Filters) -> pd.DataFrame:
     return snap.df(sql, f.sql_params())
 
 
-def _funding_awards_where(f: Filters, award: str, owner_id: str) -> str:
+def _funding_awards_where(f: Filters, award: str, owner_id: str, related: str | None = None) -> str:
     return combine(
         year_condition(f, f"{award}.year"),
         forum_condition(f, f"{award}.forum_id"),
         # Owner filters keep owner awards only; institutions have no municipality.
-        f"({owner_id} IS NOT NULL AND {owner_condition(f, 'o', year=f'{award}.year')})"
+        f"({owner_id} IS NOT NULL AND "
+        f"{owner_condition(f, 'o', year=f'{award}.year', related=related)})"
         if f.municipality or f.owner_type
         else "TRUE",
     )
@@ -736,14 +743,14 @@ def compliance(snap: Snapshot, f: Filters) -> pd.DataFrame:
 
 def _compliance_derived(f: Filters) -> str:
     join = "LEFT JOIN school_owner o ON o.owner_id = r.owner_id"
-    return _select("compliance", "r", _compliance_where(f), join)
+    return _select("compliance", "r", _compliance_where(f, RELATED), join)
 
 
-def _compliance_where(f: Filters) -> str:
+def _compliance_where(f: Filters, related: str | None = None) -> str:
     return combine(
         year_condition(f, "r.year"),
         forum_condition(f, "r.forum_id"),
-        f"(r.owner_id IS NOT NULL AND {owner_condition(_without_forum(f), 'o')})"
+        f"(r.owner_id IS NOT NULL AND {owner_condition(_without_forum(f), 'o', related=related)})"
         if f.municipality or f.owner_type
         else "TRUE",
     )
@@ -1022,8 +1029,28 @@ def key_figures(snap: Snapshot, f: Filters) -> KeyFigures:
     )
 
 
+def related_municipalities(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """Every municipality number with each number related to it by the
+    reforms (as core.filters.related_municipalities_sql, for all at once)."""
+    return snap.df(
+        """
+        WITH RECURSIVE later(start, knr) AS (
+            SELECT knr, knr FROM municipality
+            UNION SELECT l.start, s.successor_knr FROM municipality_successor s
+            JOIN later l ON s.knr = l.knr
+        ), earlier(start, knr) AS (
+            SELECT start, knr FROM later
+            UNION SELECT e.start, s.knr FROM municipality_successor s
+            JOIN earlier e ON s.successor_knr = e.knr
+        )
+        SELECT start AS knr, knr AS related FROM earlier ORDER BY ALL
+        """
+    )
+
+
 # The views computed once per version, unfiltered, at publish (core.derived).
 DERIVED: dict[str, Callable[[Snapshot, Filters], pd.DataFrame]] = {
+    "related_municipalities": related_municipalities,
     "entitlement": entitlement_frame,
     "distribution": distribution,
     "forums": forums,

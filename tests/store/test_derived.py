@@ -26,6 +26,7 @@ STATES = [
     Filters(year=2019, owner_type="county_authority"),
     Filters(year=2021, forum="follo", municipality="3207", owner_type="municipality"),
     Filters(year=2017),  # no scheme year: empty frames
+    Filters(municipality="9999"),  # no such number
 ]
 
 
@@ -72,3 +73,32 @@ def test_another_as_of_date_is_answered_live(snap) -> None:
     assert len(projects) < len(latest)
     with views.live():
         pd.testing.assert_frame_equal(projects, views.projects(snap, earlier))
+
+
+def test_dekomp_derive_publishes_the_tables_an_older_version_lacks(
+    db: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """A version published by an older release (no derived tables of this
+    layout) is answered live; ``dekomp derive`` publishes the same data with
+    them, and says so when there is nothing to do."""
+    import duckdb
+
+    from core import cli
+
+    before = store.Paths(db).published()
+    with duckdb.connect(str(before)) as conn:  # as an older release left it
+        conn.execute(f"DROP TABLE {derived.META}")
+    with store.Store(db).snapshot() as snap:
+        assert derived.meta(snap) is None
+        live = views.forums(snap, Filters(year=2019))
+    assert cli.main(["derive", "--db", str(db)]) == 0
+    after = store.Paths(db).published()
+    assert after != before
+    assert "med avledede tabeller" in capsys.readouterr().out
+    with store.Store(db).snapshot() as snap:
+        assert derived.meta(snap) is not None
+        pd.testing.assert_frame_equal(views.forums(snap, Filters(year=2019)), live)
+        assert snap.scalar("SELECT count(*) FROM status_report") > 0
+    assert cli.main(["derive", "--db", str(db)]) == 0
+    assert "allerede" in capsys.readouterr().out
+    assert store.Paths(db).published() == after
