@@ -123,3 +123,19 @@ def test_table_rows_are_json_values() -> None:
         {"n": None, "ok": None, "fte": None, "day": None, "name": None, "share": None},
     ]
     assert type(present.records(frame)[0]["n"]) is int
+
+
+def test_outputs_are_bounded_by_cells_too() -> None:
+    from dashboard.outputs import weight
+
+    table = [{"a": 1, "b": 2}] * 100  # 200 cells
+    assert weight(([], table, None)) == 1 + 1 + 201 + 1
+    cache = OutputCache(maxsize=100, max_cells=500)
+    for key in "abc":
+        cache.get_or_compute(key, lambda: ((table,), True))
+    assert cache.cells <= 500
+    assert cache.get_or_compute("c", lambda: (("new",), True)) == (table,)  # newest kept
+    assert cache.get_or_compute("a", lambda: (("again",), True)) == ("again",)  # oldest dropped
+    huge = [{"a": 1}] * 1000
+    assert cache.get_or_compute("h", lambda: ((huge,), True)) == (huge,)
+    assert cache.get_or_compute("h", lambda: (("recomputed",), True)) == ("recomputed",)
