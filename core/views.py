@@ -768,7 +768,7 @@ def _without_forum(f: Filters) -> Filters:
 
 # --- Views for the dashboard's other charts ---------------------------------------
 
-_MUNICIPALITIES = """
+_MAP_NUMBERS = """
 WITH RECURSIVE forward(knr, map_knr) AS (
     -- Each number to its successors until a number valid in the map's year.
     SELECT knr, knr FROM municipality
@@ -786,6 +786,9 @@ WITH RECURSIVE forward(knr, map_knr) AS (
 ), mapped AS (
     SELECT * FROM map_number UNION SELECT * FROM backward
 )
+"""
+
+_MUNICIPALITY_SUMS = """
 SELECT d.year, mp.map_knr AS map_municipality_number, m.name AS map_municipality_name,
        count(*) AS owners,
        CAST(sum(d.teacher_fte) AS DECIMAL(9, 1)) AS teacher_fte,
@@ -815,10 +818,19 @@ def municipalities(snap: Snapshot, f: Filters) -> pd.DataFrame:
     authorities have no municipality and are left out."""
     f = resolve(snap, f)
     if _derived(snap, f):
-        sql = _MUNICIPALITIES.format(dist=f"({_distribution_derived(f)})")
-        return snap.df(sql, {**f.sql_params(), "map_year": MAP_YEAR})
+        mapped = "WITH mapped AS (SELECT knr, map_knr FROM derived_map_numbers)"
+        sql = mapped + _MUNICIPALITY_SUMS.format(dist=f"({_distribution_derived(f)})")
+        return snap.df(sql, f.sql_params())
     snap.register("dist", distribution(snap, f))
-    return snap.df(_MUNICIPALITIES.format(dist="dist"), {"map_year": MAP_YEAR})
+    sql = _MAP_NUMBERS + _MUNICIPALITY_SUMS.format(dist="dist")
+    return snap.df(sql, {"map_year": MAP_YEAR})
+
+
+def map_numbers(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """Each municipality number and the number it is drawn as on the map."""
+    return snap.df(
+        _MAP_NUMBERS + "SELECT knr, map_knr FROM mapped ORDER BY ALL", {"map_year": MAP_YEAR}
+    )
 
 
 def compliance_summary(snap: Snapshot, f: Filters) -> pd.DataFrame:
@@ -971,7 +983,12 @@ SELECT (SELECT coalesce(sum(frame_nok), 0) FROM scheme_year sy WHERE {year})::BI
        coalesce(sum(entitlement_nok), 0)::BIGINT, coalesce(sum(awarded_nok), 0)::BIGINT,
        coalesce(sum(paid_nok), 0)::BIGINT, coalesce(sum(cofinancing_committed_nok), 0)::BIGINT,
        coalesce(sum(cofinancing_required_nok), 0)::BIGINT,
-       (SELECT count(*) FILTER (WHERE takes_part) FROM di)
+       (SELECT count(*) FILTER (WHERE takes_part) FROM di),
+       (SELECT map(list(status), list(n)) FROM
+           (SELECT status, count(*) AS n FROM ({projects}) GROUP BY status)),
+       (SELECT map(list(rule_id), list(n)) FROM
+           (SELECT rule_id, count(*) AS n FROM ({compliance}) WHERE status = 'breach'
+            GROUP BY rule_id))
 FROM fo
 """
 
@@ -981,24 +998,18 @@ def key_figures(snap: Snapshot, f: Filters) -> KeyFigures:
     tables in three small queries, else by building the views."""
     f = resolve(snap, f)
     if _derived(snap, f):
-        params = f.sql_params()
-        sums = snap.rows(
+        row = snap.rows(
             _KEY_FIGURES.format(
                 forums=_forums_derived(f),
                 distribution=_distribution_derived(f),
+                projects=_projects_derived(f),
+                compliance=_compliance_derived(f),
                 year=year_condition(f, "sy.year"),
             ),
-            params,
+            f.sql_params(),
         )[0]
-        statuses = snap.rows(
-            f"SELECT status, count(*) FROM ({_projects_derived(f)}) GROUP BY status", params
-        )
-        breaches = snap.rows(
-            f"SELECT rule_id, count(*) FROM ({_compliance_derived(f)}) "
-            "WHERE status = 'breach' GROUP BY rule_id",
-            params,
-        )
-        frame, entitlement, awarded, paid, committed, required, taking_part = map(int, sums)
+        frame, entitlement, awarded, paid, committed, required, taking_part = map(int, row[:7])
+        statuses, breaches = row[7] or {}, row[8] or {}
         return KeyFigures(
             frame_nok=frame,
             entitlement_nok=entitlement,
@@ -1007,8 +1018,8 @@ def key_figures(snap: Snapshot, f: Filters) -> KeyFigures:
             cofinancing_committed_nok=committed,
             cofinancing_required_nok=required,
             owners_taking_part=taking_part,
-            projects_by_status={k: int(n) for k, n in statuses},
-            breaches_by_rule={k: int(n) for k, n in breaches},
+            projects_by_status={k: int(n) for k, n in statuses.items()},
+            breaches_by_rule={k: int(n) for k, n in breaches.items()},
         )
     years = scheme_years(snap, f)
     forum_rows = forums(snap, f)
@@ -1051,6 +1062,7 @@ def related_municipalities(snap: Snapshot, f: Filters) -> pd.DataFrame:
 # The views computed once per version, unfiltered, at publish (core.derived).
 DERIVED: dict[str, Callable[[Snapshot, Filters], pd.DataFrame]] = {
     "related_municipalities": related_municipalities,
+    "map_numbers": map_numbers,
     "entitlement": entitlement_frame,
     "distribution": distribution,
     "forums": forums,
