@@ -28,6 +28,10 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     settings = settings or Settings.from_env()
     server = flask.Flask(__name__, static_folder=None)  # Dash serves assets/
     server.config[STORE_KEY] = Store(settings.db)
+    # assets/ for a day without asking again: Dash's URLs carry the file's
+    # mtime (?m=), so a changed file is a new URL. (Revalidation did not help:
+    # flask-compress's ETag of a compressed file never matches, docs/operations.md.)
+    server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86_400
     app = dash.Dash(
         __name__,
         server=server,
