@@ -14,7 +14,7 @@ import flask
 
 from core.store import NoDatabase, Snapshot, Store
 from core.summary import data_summary
-from dashboard import security
+from dashboard import compression, security
 from dashboard.layout import shell
 from dashboard.settings import Settings
 
@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     # mtime (?m=), so a changed file is a new URL. (Revalidation did not help:
     # flask-compress's ETag of a compressed file never matches, docs/operations.md.)
     server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86_400
+    compression.configure(server)  # Dash's scripts compressed once per worker
     app = dash.Dash(
         __name__,
         server=server,
