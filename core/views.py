@@ -58,11 +58,12 @@ def _derived(snap: Snapshot, f: Filters) -> bool:
 RELATED = "(SELECT related FROM derived_related_municipalities WHERE knr = $knr)"
 
 
-def _select(name: str, alias: str, where: str, join: str = "") -> str:
-    """The rows of ``derived_<name>`` that ``where`` selects, in live order."""
+def _select(name: str, alias: str, where: str, join: str = "", ordered: bool = True) -> str:
+    """The rows of ``derived_<name>`` that ``where`` selects, in live order
+    (unordered for a subquery that aggregates them)."""
+    order = f" ORDER BY {alias}._pos" if ordered else ""
     return (
-        f"SELECT {alias}.* EXCLUDE (_pos) FROM derived_{name} {alias} {join} "
-        f"WHERE {where} ORDER BY {alias}._pos"
+        f"SELECT {alias}.* EXCLUDE (_pos) FROM derived_{name} {alias} {join} WHERE {where}{order}"
     )
 
 
@@ -190,11 +191,11 @@ def distribution(snap: Snapshot, f: Filters) -> pd.DataFrame:
     return snap.df(_DISTRIBUTION.format(owners=owners), f.sql_params())
 
 
-def _distribution_derived(f: Filters) -> str:
+def _distribution_derived(f: Filters, ordered: bool = True) -> str:
     join = "JOIN school_owner o ON o.owner_id = e.owner_id"
     owners = owner_condition(f, "o", year="e.year", related=RELATED)
     where = combine(year_condition(f, "e.year"), owners)
-    return _select("distribution", "e", where, join)
+    return _select("distribution", "e", where, join, ordered)
 
 
 # --- Awards with their confirmed use ----------------------------------------
@@ -335,7 +336,7 @@ def forums(snap: Snapshot, f: Filters) -> pd.DataFrame:
     return snap.df(sql, f.sql_params())
 
 
-def _forums_derived(f: Filters) -> str:
+def _forums_derived(f: Filters, ordered: bool = True) -> str:
     owners = owner_condition(f, "o", year="m.year", related=RELATED)
     where = combine(
         year_condition(f, "fy.year"),
@@ -345,7 +346,7 @@ def _forums_derived(f: Filters) -> str:
         if f.has_owner_filter
         else "TRUE",
     )
-    return _select("forums", "fy", where)
+    return _select("forums", "fy", where, ordered=ordered)
 
 
 # --- Projects --------------------------------------------------------------------
@@ -396,9 +397,9 @@ def projects(snap: Snapshot, f: Filters) -> pd.DataFrame:
     return frame
 
 
-def _projects_derived(f: Filters) -> str:
+def _projects_derived(f: Filters, ordered: bool = True) -> str:
     join = "JOIN school_owner o ON o.owner_id = p.lead_owner_id"
-    return _select("projects", "p", _project_where(f, RELATED), join)
+    return _select("projects", "p", _project_where(f, RELATED), join, ordered)
 
 
 def status_history(snap: Snapshot, f: Filters) -> pd.DataFrame:
@@ -741,9 +742,9 @@ def compliance(snap: Snapshot, f: Filters) -> pd.DataFrame:
     return snap.memo(("compliance", f), lambda: _compliance(snap, f))
 
 
-def _compliance_derived(f: Filters) -> str:
+def _compliance_derived(f: Filters, ordered: bool = True) -> str:
     join = "LEFT JOIN school_owner o ON o.owner_id = r.owner_id"
-    return _select("compliance", "r", _compliance_where(f, RELATED), join)
+    return _select("compliance", "r", _compliance_where(f, RELATED), join, ordered)
 
 
 def _compliance_where(f: Filters, related: str | None = None) -> str:
@@ -819,7 +820,7 @@ def municipalities(snap: Snapshot, f: Filters) -> pd.DataFrame:
     f = resolve(snap, f)
     if _derived(snap, f):
         mapped = "WITH mapped AS (SELECT knr, map_knr FROM derived_map_numbers)"
-        sql = mapped + _MUNICIPALITY_SUMS.format(dist=f"({_distribution_derived(f)})")
+        sql = mapped + _MUNICIPALITY_SUMS.format(dist=f"({_distribution_derived(f, False)})")
         return snap.df(sql, f.sql_params())
     snap.register("dist", distribution(snap, f))
     sql = _MAP_NUMBERS + _MUNICIPALITY_SUMS.format(dist="dist")
@@ -842,7 +843,7 @@ def _over_compliance(snap: Snapshot, f: Filters, sql: str) -> tuple[str, dict]:
     """``sql`` over the compliance rows under ``f`` (its ``{rows}``)."""
     f = resolve(snap, f)
     if _derived(snap, f):
-        return sql.format(rows=f"({_compliance_derived(f)})"), f.sql_params()
+        return sql.format(rows=f"({_compliance_derived(f, False)})"), f.sql_params()
     snap.register("compliance_rows", compliance(snap, f))
     return sql.format(rows="compliance_rows"), {}
 
@@ -1000,10 +1001,10 @@ def key_figures(snap: Snapshot, f: Filters) -> KeyFigures:
     if _derived(snap, f):
         row = snap.rows(
             _KEY_FIGURES.format(
-                forums=_forums_derived(f),
-                distribution=_distribution_derived(f),
-                projects=_projects_derived(f),
-                compliance=_compliance_derived(f),
+                forums=_forums_derived(f, False),
+                distribution=_distribution_derived(f, False),
+                projects=_projects_derived(f, False),
+                compliance=_compliance_derived(f, False),
                 year=year_condition(f, "sy.year"),
             ),
             f.sql_params(),

@@ -356,20 +356,27 @@ GEOJSON_URL = "/geo/kommuner-2020.geojson"
 def municipality_map(frame: pd.DataFrame, lang: str) -> Figure:
     """Entitlement per teacher FTE by municipality (2020 boundaries)."""
     tr = translator(lang)
-    data = frame.groupby(["map_municipality_number", "map_municipality_name"], as_index=False)[
-        ["awarded_nok", "teacher_fte"]
-    ].sum()
-    per_fte = [
-        float(a) / float(t) if t else None
-        for a, t in zip(data["awarded_nok"], data["teacher_fte"], strict=True)
-    ]
+    # Summed over the years in the frame (one row per municipality and year).
+    sums: dict[tuple[str, str], list[float]] = {}
+    for knr, name, awarded, fte in zip(
+        frame["map_municipality_number"],
+        frame["map_municipality_name"],
+        frame["awarded_nok"],
+        frame["teacher_fte"],
+        strict=True,
+    ):
+        total = sums.setdefault((str(knr), str(name)), [0.0, 0.0])
+        total[0] += float(awarded)
+        total[1] += float(fte)
+    keys = sorted(sums)
+    per_fte = [sums[k][0] / sums[k][1] if sums[k][1] else None for k in keys]
     trace = {
         "type": "choropleth",
         "geojson": GEOJSON_URL,
         "featureidkey": "properties.knr",
-        "locations": texts(data["map_municipality_number"]),
+        "locations": [knr for knr, _ in keys],
         "z": per_fte,
-        "text": plain(data["map_municipality_name"]),
+        "text": plain(name for _, name in keys),
         "colorscale": _blues(),
         "marker": {"line": {"color": "white", "width": 0.6}},
         "colorbar": {"title": {"text": tr("chart.map_unit")}, "tickformat": ",.0f"},
