@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 # Only light modules here: each command imports what it needs, so that
 # `dekomp export status-history` starts without pandas, pydantic or openpyxl.
+import duckdb
+
 from core import export, store
 from core.filters import OWNER_TYPES, FilterError, Filters
 
@@ -319,7 +321,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except store.StoreError as err:
         print(f"Feil: {err}", file=sys.stderr)
         return EXIT_REJECTED
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, duckdb.InterruptException):
+        # Ctrl-C inside a DuckDB statement (an import's copy, a snapshot's
+        # queries) comes back as DuckDB's own error: the same answer.
         print("Avbrutt. Publisert versjon er uendret.", file=sys.stderr)
         return 130
 

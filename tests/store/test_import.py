@@ -433,3 +433,19 @@ def test_float_noise_from_excel_formulas_is_not_an_error(db: Path, tmp_path: Pat
     code, _, err = run(capsys, "import", "fte", str(path), "--db", str(db))
     assert code == 0, err
     assert fte_of(db, OSLO, 2022) == [("compulsory", Decimal("0.3"), "x")]
+
+
+def test_ctrl_c_inside_duckdb_is_reported_as_an_interrupt(monkeypatch, capsys, db: Path) -> None:
+    """Ctrl-C while DuckDB runs a statement (an import's copy, a snapshot's
+    queries) raises DuckDB's own InterruptException; every command answers
+    it as a KeyboardInterrupt: status 130, one Norwegian line, no traceback."""
+    import duckdb
+
+    from core import cli
+
+    def interrupted(args: object) -> int:
+        raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+
+    monkeypatch.setitem(cli.COMMANDS, "versions", interrupted)
+    assert cli.main(["versions", "--db", str(db)]) == 130
+    assert capsys.readouterr().err == "Avbrutt. Publisert versjon er uendret.\n"
