@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from threading import Lock
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,39 +32,30 @@ if TYPE_CHECKING:
 META = "derived_meta"
 # Bump when a derived table's definition changes: a version file built with
 # another layout is read live, never through tables of the wrong shape.
-LAYOUT = 4
+LAYOUT = 5
 
 
 @dataclass(frozen=True)
 class Meta:
-    as_of: dt.date  # the date the tables were computed for (the data's last date)
-    data_date: dt.date
-
-
-_known: dict[Path, Meta | None] = {}
-_known_lock = Lock()
+    as_of: dt.date  # the date the tables were computed for: the data's last date
 
 
 def meta(snap: Snapshot) -> Meta | None:
     """The derived tables' date for this version, or None when it has none
-    (a version published before they existed, or of another layout)."""
-    with _known_lock:
-        if snap.path in _known:
-            return _known[snap.path]
-    found = None
+    (a version published before they existed, or of another layout); read
+    once per version (the store's result cache)."""
+    return snap.memo(("derived-meta",), lambda: _read_meta(snap))
+
+
+def _read_meta(snap: Snapshot) -> Meta | None:
     has_meta = snap.scalar(
         "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $name",
         {"name": META},
     )
-    if has_meta:
-        row = snap.rows(f"SELECT as_of, data_date, layout FROM {META}")
-        if row and row[0][2] == LAYOUT:
-            found = Meta(row[0][0], row[0][1])
-    with _known_lock:
-        if len(_known) > 64:
-            _known.clear()
-        _known[snap.path] = found
-    return found
+    if not has_meta:
+        return None
+    row = snap.rows(f"SELECT as_of, layout FROM {META}")
+    return Meta(row[0][0]) if row and row[0][1] == LAYOUT else None
 
 
 def refresh(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -85,7 +75,6 @@ def refresh(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
             conn.execute(f"CREATE OR REPLACE TABLE derived_{name} AS SELECT * FROM derived_frame")
             conn.unregister("derived_frame")
     conn.execute(
-        f"CREATE OR REPLACE TABLE {META} AS "
-        "SELECT $as_of::DATE AS as_of, $as_of::DATE AS data_date, $layout AS layout",
+        f"CREATE OR REPLACE TABLE {META} AS SELECT $as_of::DATE AS as_of, $layout AS layout",
         {"as_of": as_of, "layout": LAYOUT},
     )

@@ -32,7 +32,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 
@@ -151,6 +151,7 @@ class DataVersion:
 
 
 Params = Sequence[Any] | dict[str, Any] | None
+T = TypeVar("T")
 
 
 @functools.cache
@@ -180,25 +181,33 @@ def _bind(sql: str, params: Params) -> Sequence[Any] | dict[str, Any]:
 
 
 class ResultCache:
-    """Computed frames keyed by (version file, what, filters): a version never
-    changes, so an entry is valid until it falls out (least recently used)."""
+    """Computed results keyed by (version file, what, filters): a version
+    never changes, so an entry is valid until it falls out (least recently
+    used). Frames are handed out as copies (callers may change theirs);
+    other results should be immutable."""
 
     def __init__(self, maxsize: int = 64) -> None:
         self._maxsize = maxsize
         self._lock = threading.Lock()
-        self._entries: OrderedDict[Hashable, pd.DataFrame] = OrderedDict()
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
 
-    def get_or_compute(self, key: Hashable, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
-                return self._entries[key].copy()  # callers may change their copy
-        frame = compute()
+                return _handed_out(self._entries[key])
+        value = compute()
         with self._lock:
-            self._entries[key] = frame
+            self._entries[key] = value
             while len(self._entries) > self._maxsize:
                 self._entries.popitem(last=False)
-        return frame.copy()
+        return _handed_out(value)
+
+
+def _handed_out(value: T) -> T:
+    import pandas as pd
+
+    return value.copy() if isinstance(value, pd.DataFrame) else value
 
 
 class Snapshot:
@@ -211,7 +220,7 @@ class Snapshot:
         self.path = path
         self._cache = cache
 
-    def memo(self, key: Hashable, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, or its earlier result for this version and key."""
         if self._cache is None:
             return compute()

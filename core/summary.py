@@ -4,8 +4,6 @@ counts and frames that the dashboard's shell page and /healthz show."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from threading import Lock
 
 from core.store import DataVersion, Snapshot
 
@@ -40,22 +38,10 @@ class DataSummary:
     is_demo: bool  # built from data/demo: the UI must say the data is illustrative
 
 
-_known: dict[Path, DataSummary] = {}
-_known_lock = Lock()
-
-
 def data_summary(snap: Snapshot) -> DataSummary:
     """Counts and frames, all read from one snapshot so they agree; read
-    once per version file (a version never changes)."""
-    with _known_lock:
-        found = _known.get(snap.path)
-    if found is None:
-        found = _read(snap)
-        with _known_lock:
-            if len(_known) > 16:
-                _known.clear()
-            _known[snap.path] = found
-    return found
+    once per version (the store's result cache: a version never changes)."""
+    return snap.memo(("data-summary",), lambda: _read(snap))
 
 
 def _read(snap: Snapshot) -> DataSummary:

@@ -83,7 +83,7 @@ def resolve(snap: Snapshot, f: Filters) -> Resolved:
         as_of = f.as_of
     else:
         found = None if _live.get() else derived.meta(snap)
-        as_of = found.data_date if found is not None else data_date(snap)
+        as_of = found.as_of if found is not None else data_date(snap)
     return Resolved(f.year, f.forum, f.municipality, f.owner_type, as_of)
 
 
@@ -251,9 +251,6 @@ _FORUMS = """
 WITH af AS ({awards}),
 members AS (
     SELECT m.year, m.forum_id, o.owner_id FROM forum_member m JOIN school_owner o USING (owner_id)
-), chosen AS (  -- forums with at least one member owner that the owner filters select
-    SELECT DISTINCT m.year, m.forum_id FROM forum_member m JOIN school_owner o USING (owner_id)
-    WHERE {owners}
 ), spent AS (
     SELECT p.forum_id, year(p.start_date) AS year, sum(s.spent_to_date_nok) AS spent_nok
     FROM project p JOIN (
@@ -323,22 +320,16 @@ def forums(snap: Snapshot, f: Filters) -> pd.DataFrame:
     f = resolve(snap, f)
     if _derived(snap, f):
         return snap.df(_forums_derived(f), f.sql_params())
-    owners = owner_condition(f, "o", year="m.year")
     snap.register("entitlement", entitlement_frame(snap, f))
-    where = combine(
-        year_condition(f, "fy.year"),
-        forum_condition(f, "fy.forum_id"),
-        "(fy.year, fy.forum_id) IN (SELECT year, forum_id FROM chosen)"
-        if f.has_owner_filter
-        else "TRUE",
-    )
-    sql = _FORUMS.format(awards=_AWARD_FIGURES, owners=owners, where=where)
+    sql = _FORUMS.format(awards=_AWARD_FIGURES, where=_forums_where(f))
     return snap.df(sql, f.sql_params())
 
 
-def _forums_derived(f: Filters, ordered: bool = True) -> str:
-    owners = owner_condition(f, "o", year="m.year", related=RELATED)
-    where = combine(
+def _forums_where(f: Filters, related: str | None = None) -> str:
+    """Forum-years by year and forum; owner filters keep the forums with at
+    least one member owner they select (on ``fy``, live or derived)."""
+    owners = owner_condition(f, "o", year="m.year", related=related)
+    return combine(
         year_condition(f, "fy.year"),
         forum_condition(f, "fy.forum_id"),
         "(fy.year, fy.forum_id) IN (SELECT m.year, m.forum_id FROM forum_member m "
@@ -346,7 +337,10 @@ def _forums_derived(f: Filters, ordered: bool = True) -> str:
         if f.has_owner_filter
         else "TRUE",
     )
-    return _select("forums", "fy", where, ordered=ordered)
+
+
+def _forums_derived(f: Filters, ordered: bool = True) -> str:
+    return _select("forums", "fy", _forums_where(f, RELATED), ordered=ordered)
 
 
 # --- Projects --------------------------------------------------------------------
