@@ -218,21 +218,21 @@ def forums_bars(frame: pd.DataFrame, lang: str) -> Figure:
     entitlement when there are more than MAX_BARS)."""
     tr = translator(lang)
     total = len(frame)
-    frame = _largest(frame, frame["entitlement_nok"], MAX_BARS // 2)  # three bars each
-    label = _labels(frame, "forum_name")
+    shown = _largest(frame, frame["entitlement_nok"], MAX_BARS // 2)  # three bars each
     series = [
         ("entitlement_nok", "series.entitlement"),
         ("awarded_nok", "series.awarded"),
         ("paid_nok", "series.paid"),
     ]
-    return _figure(
-        _hbars(frame, label, series, tr),
+    return _row_bars(
+        shown,
+        total,
+        "forum_name",
+        series,
         tr("chart.forums"),
         lang,
-        height=max(320, 60 * len(frame) + 80),
-        annotations=_shown_note(len(frame), total, lang),
+        (60, 320, 80),
         barmode="group",
-        yaxis={"autorange": "reversed"},
         xaxis=MONEY_AXIS,
     )
 
@@ -242,20 +242,20 @@ def forum_split(frame: pd.DataFrame, lang: str) -> Figure:
     tr = translator(lang)
     total = len(frame)
     awarded = frame["institution_awarded_nok"] + frame["owner_awarded_nok"]
-    frame = _largest(frame, awarded, MAX_BARS)
-    label = _labels(frame, "forum_name")
+    shown = _largest(frame, awarded, MAX_BARS)
     series = [
         ("institution_awarded_nok", "series.institutions"),
         ("owner_awarded_nok", "series.owners"),
     ]
-    return _figure(
-        _hbars(frame, label, series, tr),
+    return _row_bars(
+        shown,
+        total,
+        "forum_name",
+        series,
         tr("chart.forum_split"),
         lang,
-        height=max(300, 34 * len(frame) + 80),
-        annotations=_shown_note(len(frame), total, lang),
+        (34, 300, 80),
         barmode="stack",
-        yaxis={"autorange": "reversed"},
         xaxis=MONEY_AXIS,
     )
 
@@ -284,6 +284,31 @@ def _hbars(
     return bars
 
 
+def _row_bars(
+    shown: pd.DataFrame,
+    total: int,
+    label_column: str,
+    series: list[tuple[str, str]],
+    title: str,
+    lang: str,
+    size: tuple[int, int, int],  # pixels per row, least height, room for axes and legend
+    colours: dict[str, str] | None = None,
+    **layout: Any,
+) -> Figure:
+    """Horizontal bars, one row per row of ``shown`` from the top, as tall as
+    its rows need, saying how many of ``total`` rows it shows."""
+    per_row, least, room = size
+    return _figure(
+        _hbars(shown, _labels(shown, label_column), series, translator(lang), colours),
+        title,
+        lang,
+        height=max(least, per_row * len(shown) + room),
+        annotations=_shown_note(len(shown), total, lang),
+        yaxis={"autorange": "reversed"},
+        **layout,
+    )
+
+
 def _labels(frame: pd.DataFrame, column: str) -> list[str]:
     """Bar labels: the names, with the year when the rows span several years."""
     several_years = frame["year"].nunique() > 1
@@ -297,17 +322,16 @@ def owners_bars(frame: pd.DataFrame, lang: str) -> Figure:
     """Owners sorted by entitlement: entitlement against awarded."""
     tr = translator(lang)
     ordered = frame.sort_values("entitlement_nok", ascending=False, kind="stable")
-    ordered = ordered.head(MAX_BARS)
-    label = _labels(ordered, "owner_name")
     series = [("entitlement_nok", "series.entitlement"), ("awarded_nok", "series.awarded")]
-    return _figure(
-        _hbars(ordered, label, series, tr),
+    return _row_bars(
+        ordered.head(MAX_BARS),
+        len(frame),
+        "owner_name",
+        series,
         tr("chart.owners"),
         lang,
-        height=max(360, 18 * len(ordered) + 100),
-        annotations=_shown_note(len(ordered), len(frame), lang),
+        (18, 360, 100),
         barmode="group",
-        yaxis={"autorange": "reversed"},
         xaxis=MONEY_AXIS,
     )
 
@@ -514,18 +538,18 @@ def compliance_owners(frame: pd.DataFrame, lang: str) -> Figure:
     """The owners with breaches or warnings, most first."""
     tr = translator(lang)
     flagged = frame[(frame["breach"] > 0) | (frame["warning"] > 0)]
-    total = len(flagged)
-    flagged = flagged.head(MAX_BARS)  # the frame lists the most breaches first
-    label = _labels(flagged, "owner_name")
     series = [("breach", "status.breach"), ("warning", "status.warning")]
-    return _figure(
-        _hbars(flagged, label, series, tr, STATUS_BAR_COLOURS),
+    shown = flagged.head(MAX_BARS)  # the frame lists the most breaches first
+    return _row_bars(
+        shown,
+        len(flagged),
+        "owner_name",
+        series,
         tr("chart.compliance_owners"),
         lang,
-        height=max(260, 22 * len(flagged) + 100),
-        annotations=_shown_note(len(flagged), total, lang),
+        (22, 260, 100),
+        STATUS_BAR_COLOURS,
         barmode="stack",
-        yaxis={"autorange": "reversed"},
         xaxis={"dtick": 1},
     )
 
