@@ -278,7 +278,10 @@ def url_to_controls(search: str | None, lang_value: str | None) -> tuple:
     else:
         year = opts.years[-1] if opts.years else ALL_YEARS
     as_of = f.as_of.isoformat() if f.as_of else None
-    return (*options, year, f.forum, f.municipality, f.owner_type, as_of, lang, notice)
+    # The language only when it changes: following a link in the navigation
+    # bar then does not ask again for everything that follows the language.
+    lang_out = dash.no_update if lang == lang_value else lang
+    return (*options, year, f.forum, f.municipality, f.owner_type, as_of, lang_out, notice)
 
 
 # --- controls -> state --------------------------------------------------------
@@ -286,6 +289,7 @@ def url_to_controls(search: str | None, lang_value: str | None) -> tuple:
 
 @callback(
     Output(ids.STATE, "data"),
+    Output(ids.DATA_VERSION, "children"),
     Input(ids.F_YEAR, "value"),
     Input(ids.F_FORUM, "value"),
     Input(ids.F_MUNICIPALITY, "value"),
@@ -293,7 +297,10 @@ def url_to_controls(search: str | None, lang_value: str | None) -> tuple:
     Input(ids.F_AS_OF, "date"),
     Input(ids.LANG, "value"),
 )
-def controls_to_state(year, forum, municipality, owner_type, as_of, lang) -> dict:
+def controls_to_state(year, forum, municipality, owner_type, as_of, lang) -> tuple[dict, str]:
+    """The filter state every card reads, and the footer's data version with
+    it: the cards answer from the version published now, so the footer says
+    which, without a request of its own on every click."""
     lang = valid(lang)
     all_years = year in (ALL_YEARS, None)
     try:
@@ -309,7 +316,8 @@ def controls_to_state(year, forum, municipality, owner_type, as_of, lang) -> dic
     url_query = query_of(f, lang)
     if all_years:
         url_query = f"aar={ALL_YEARS}" + (f"&{url_query}" if url_query else "")
-    return {"query": f.to_query(), "lang": lang, "url_query": url_query}
+    state = {"query": f.to_query(), "lang": lang, "url_query": url_query}
+    return state, _data_version(lang)
 
 
 # state -> URL (in place, no reload) and <html lang>
@@ -329,15 +337,26 @@ clientside_callback(
     Input(ids.STATE, "data"),
 )
 
+# state -> the page links keep the filters (in the browser: no request per click)
+clientside_callback(
+    """
+    function(state, hrefs) {
+        const query = state && state.url_query ? '?' + state.url_query : '';
+        return hrefs.map(href => (href || '/').split('?')[0] + query);
+    }
+    """,
+    Output({"type": ids.NAV_LINK, "page": ALL}, "href"),
+    Input(ids.STATE, "data"),
+    State({"type": ids.NAV_LINK, "page": ALL}, "href"),
+)
+
 
 # --- options, labels and links that follow the data and the language -----------
 
 
-@callback(Output(ids.DATA_VERSION, "children"), Input(ids.STATE, "data"))
-def data_version(state: dict | None) -> str:
+def _data_version(lang: str) -> str:
     from dashboard import present, snapshot
 
-    _, lang = read_state(state)
     try:
         with snapshot() as snap:
             version = snap.version
@@ -355,23 +374,19 @@ def data_version(state: dict | None) -> str:
     Output({"type": ids.FILTER_LABEL, "name": ALL}, "children"),
     Output({"type": ids.TAB_LABEL, "key": ALL, "card": ALL}, "label"),
     Output({"type": ids.NAV_LINK, "page": ALL}, "children"),
-    Output({"type": ids.NAV_LINK, "page": ALL}, "href"),
     Output(ids.F_AS_OF, "placeholder"),
     *[Output(i, "placeholder") for i in (ids.F_FORUM, ids.F_MUNICIPALITY, ids.F_OWNER_TYPE)],
-    Input(ids.STATE, "data"),
+    Input(ids.LANG, "value"),
 )
-def follow_language(state: dict | None) -> tuple:
-    _, lang = read_state(state)
-    tr = translator(lang)
-    query = (state or {}).get("url_query", "")
-    pages = {p["module"].split(".")[-1]: p["relative_path"] for p in dash.page_registry.values()}
-    nav_ids = [o["id"]["page"] for o in ctx.outputs_list[3]]
+def follow_language(lang_value: str | None) -> tuple:
+    """Every label in the chosen language. It reads the language selector,
+    not the filter state, so a filter click does not ask for it again."""
+    tr = translator(valid(lang_value))
     return (
         [tr(o["id"]["key"]) for o in ctx.outputs_list[0]],
         [tr(f"filter.{o['id']['name']}") for o in ctx.outputs_list[1]],
         [tr(o["id"]["key"]) for o in ctx.outputs_list[2]],
-        [tr(f"nav.{page}") for page in nav_ids],
-        [pages[page] + (f"?{query}" if query else "") for page in nav_ids],
+        [tr(f"nav.{o['id']['page']}") for o in ctx.outputs_list[3]],
         tr("filter.as_of_default"),
         *[tr("filter.all")] * 3,
     )
@@ -427,7 +442,6 @@ def download_snapshot(n_clicks: int, state: dict | None, dialect: str | None) ->
     return dcc.send_bytes(data, name, type="application/zip")
 
 
-@callback(Output(ids.DIALECT, "options"), Input(ids.STATE, "data"))
-def dialect_labels(state: dict | None) -> list[dict[str, str]]:
-    _, lang = read_state(state)
-    return _dialect_options(lang)
+@callback(Output(ids.DIALECT, "options"), Input(ids.LANG, "value"))
+def dialect_labels(lang_value: str | None) -> list[dict[str, str]]:
+    return _dialect_options(valid(lang_value))

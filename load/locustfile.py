@@ -3,12 +3,15 @@
 Each user is one browser. It does what Chromium did when load/run.py opened
 each page (the plan in $LOAD_PLAN):
 
-- opens a page: GET the page (now and then with filters in the URL, as a
-  shared link), the static files it needs, GET /_dash-layout and
+- opens a page through a shared link (half the time with filters in the
+  URL): GET the page, the static files it needs, GET /_dash-layout and
   /_dash-dependencies, then POSTs the page's callbacks wave by wave, each
   wave's callbacks together (as the browser sends them), every input taken
   from the answers it already got (the filter state from the callback that
   makes it, the dropdowns' options from the one that fills them);
+- follows a link in the navigation bar: Dash changes the page in the
+  browser, so only the callbacks Chromium sent then (and the static files
+  they load) are asked for, with the filters kept;
 - changes a filter: picks a value from the options the app sent (a year, a
   forum, a municipality, an owner type, a date, or clears the choices),
   POSTs the callback that turns the controls into the filter state, then
@@ -119,8 +122,11 @@ class Person(FastHttpUser):
     @task(2)
     def open_another_page(self) -> None:
         self.page = random.choice([p for p in PLAN["pages"] if p != self.page])
-        # Half the time through a shared link: the page with filters in its URL.
-        self.open_page(self.page, query=self.random_query() if random.random() < 0.5 else "")
+        if random.random() < 0.5:
+            # A shared link: the page loaded anew, often with filters in its URL.
+            self.open_page(self.page, query=self.random_query() if random.random() < 0.5 else "")
+        else:
+            self.follow_link(self.page)
 
     @task(6)
     def change_filter(self) -> None:
@@ -160,6 +166,23 @@ class Person(FastHttpUser):
         callbacks = page["callbacks"]
         for wave in sorted({c["wave"] for c in callbacks}):
             self.send_wave([c for c in callbacks if c["wave"] == wave])
+
+    def follow_link(self, name: str) -> None:
+        """The page's link in the navigation bar: Dash changes the page in
+        the browser, keeping the filters in the URL's query."""
+        page = PLAN["pages"][name]
+        nav = page["nav"]
+        group = Group()
+        for url in nav["static"]:
+            group.spawn(self.static, url)
+        group.join()
+        query = (self.values.get(STATE_KEY) or {}).get("url_query") or ""
+        search = f"?{query}" if query else ""
+        self.values["url.search"] = search
+        self.values["_pages_location.search"] = search
+        self.values["_pages_location.pathname"] = page["path"]
+        for wave in sorted({c["wave"] for c in nav["callbacks"]}):
+            self.send_wave([c for c in nav["callbacks"] if c["wave"] == wave])
 
     def send_wave(self, planned: list[dict]) -> None:
         bodies = [(self.build(p["body"]), p["name"]) for p in planned]

@@ -156,59 +156,82 @@ def with_waves(bodies: list[dict]) -> list[dict]:
     return planned
 
 
+def _settled(page: Any, sent: list[Any]) -> None:
+    """Wait until the callbacks' chain settles: no new request for 1.5 s."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        count = len(sent)
+        page.wait_for_timeout(1500)
+        page.wait_for_load_state("networkidle")
+        if len(sent) == count:
+            break
+
+
+def _split(sent: list[Any], url: str, path: str) -> tuple[list[str], list[dict]]:
+    """The static files (in order) and the callback bodies among requests."""
+    static, bodies = [], []
+    for request in sent:
+        rel = request.url.removeprefix(url)
+        if "/_dash-update-component" in rel and request.post_data:
+            bodies.append(json.loads(request.post_data))
+        elif request.method == "GET" and rel not in (path, "/_dash-layout", "/_dash-dependencies"):
+            static.append(rel)
+    return list(dict.fromkeys(static)), bodies
+
+
 def capture_plan(url: str) -> dict[str, Any]:
-    """Each page opened once in a fresh Chromium context: the static files
-    it fetched (in order) and every callback request it sent."""
+    """What Chromium sends, each page in a fresh context: opening the page
+    (the static files it fetched, in order, and every callback request), and
+    following its link in the navigation bar from the page before it (Dash
+    changes the page in the browser: only callbacks, and what they load)."""
     from playwright.sync_api import sync_playwright
 
     pages: dict[str, Any] = {}
     filter_body: dict | None = None
+    names = list(PAGES)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
         )
         try:
-            for page_name, path in PAGES.items():
+            for index, (page_name, path) in enumerate(PAGES.items()):
                 context = browser.new_context()
                 page = context.new_page()
                 sent: list[Any] = []
                 page.on("request", _appender(sent))
                 page.goto(url + path, wait_until="networkidle", timeout=120_000)
-                deadline = time.monotonic() + 60
-                while time.monotonic() < deadline:  # until the callbacks' chain settles
-                    count = len(sent)
-                    page.wait_for_timeout(1500)
-                    page.wait_for_load_state("networkidle")
-                    if len(sent) == count:
-                        break
-                static, bodies = [], []
-                for request in sent:
-                    rel = request.url.removeprefix(url)
-                    if "/_dash-update-component" in rel and request.post_data:
-                        bodies.append(json.loads(request.post_data))
-                    elif request.method == "GET" and rel not in (
-                        path,
-                        "/_dash-layout",
-                        "/_dash-dependencies",
-                    ):
-                        static.append(rel)
+                _settled(page, sent)
+                static, bodies = _split(sent, url, path)
+                # From the page before this one, its link in the navigation bar.
+                source = PAGES[names[index - 1]]
+                page.goto(url + source, wait_until="networkidle", timeout=120_000)
+                _settled(page, sent)
+                sent.clear()
+                page.locator(f'.navbar .nav-link[href="{path}"]').click()
+                _settled(page, sent)
+                nav_static, nav_bodies = _split(sent, url, path)
                 context.close()
                 for body in bodies:
-                    if body.get("output") == FILTER_OUTPUT:
+                    if FILTER_OUTPUT in (body.get("output") or "").strip(".").split("..."):
                         filter_body = filter_body or body
                 pages[page_name] = {
                     "path": path,
-                    "static": list(dict.fromkeys(static)),
+                    "static": static,
                     "callbacks": with_waves(bodies),
+                    "nav": {"static": nav_static, "callbacks": with_waves(nav_bodies)},
                 }
-                log(f"{page_name}: {len(static)} static files, {len(bodies)} callbacks")
+                log(
+                    f"{page_name}: {len(static)} static files, {len(bodies)} callbacks; "
+                    f"from the navigation bar {len(nav_static)} and {len(nav_bodies)}"
+                )
         finally:
             browser.close()
     if filter_body is None:
         raise RuntimeError(f"the browser sent no request for {FILTER_OUTPUT}")
     for name, page_plan in pages.items():
-        if not any(STATE_KEY in _keys(c["body"].get("inputs")) for c in page_plan["callbacks"]):
-            raise RuntimeError(f"page {name}: no callback reads {STATE_KEY}")
+        for plan in (page_plan, page_plan["nav"]):
+            if not any(STATE_KEY in _keys(c["body"].get("inputs")) for c in plan["callbacks"]):
+                raise RuntimeError(f"page {name}: no callback reads {STATE_KEY}")
     return {"captured_from": url, "pages": pages, "filter_callback": filter_body}
 
 

@@ -26,6 +26,27 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "data" / "demo"
 VENV_BIN = Path(sys.executable).parent
 
+# The callback that turns the filter controls into the filter state and names
+# the data version in the footer: it reads the database, like every chart,
+# table and download callback, through the same endpoint.
+FOOTER_CALLBACK = {
+    "output": "..filter-state.data...data-version-footer.children..",
+    "outputs": [
+        {"id": "filter-state", "property": "data"},
+        {"id": "data-version-footer", "property": "children"},
+    ],
+    "inputs": [
+        {"id": "filter-year", "property": "value", "value": None},
+        {"id": "filter-forum", "property": "value", "value": None},
+        {"id": "filter-municipality", "property": "value", "value": None},
+        {"id": "filter-owner-type", "property": "value", "value": None},
+        {"id": "filter-as-of", "property": "date", "value": None},
+        {"id": "language", "property": "value", "value": "nb"},
+    ],
+    "changedPropIds": ["language.value"],
+    "state": [],
+}
+
 
 def demo_files() -> list[tuple[str, Path]]:
     return [(k, DEMO_DIR / f"{k}.csv") for k in LOAD_ORDER if (DEMO_DIR / f"{k}.csv").exists()]

@@ -14,8 +14,7 @@ from core.compliance import RULES
 from core.store import StoreError, list_versions
 from dashboard import ids, present
 from dashboard.components import Card, register, table_card, text
-from dashboard.i18n import translator
-from dashboard.state import read_state
+from dashboard.i18n import translator, valid
 
 dash.register_page(
     __name__, path="/om", name="Om dataene", title="Om dataene – Dekomp monitor", order=4
@@ -61,13 +60,14 @@ def layout(**_: object) -> html.Div:
     Output("about-versions", "children"),
     Output("about-demo", "children"),
     *[Output(f"about-rule-{rule}", "children") for rule in RULES],
-    Input(ids.STATE, "data"),
+    Input(ids.LANG, "value"),
 )
-def show(state: dict | None) -> tuple:
+def show(lang_value: str | None) -> tuple:
+    """The versions and the rules: they follow the language, not the filters."""
     from core.summary import data_summary
     from dashboard import snapshot, store
 
-    _, lang = read_state(state)
+    lang = valid(lang_value)
     tr = translator(lang)
     try:
         versions = list_versions(store().paths.db)

@@ -13,8 +13,7 @@ from dash import Input, Output, callback, html
 from core.compliance import RULES, STATUSES
 from dashboard import ids
 from dashboard.components import Card, card, register, table_card, text
-from dashboard.i18n import translator
-from dashboard.state import read_state
+from dashboard.i18n import translator, valid
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -111,10 +110,10 @@ def layout(**_: object) -> html.Div:
 @callback(
     Output(RULE_SELECT, "options"),
     Output(STATUS_SELECT, "options"),
-    Input(ids.STATE, "data"),
+    Input(ids.LANG, "value"),
 )
-def options(state: dict | None) -> tuple:
-    _, lang = read_state(state)
+def options(lang_value: str | None) -> tuple:
+    lang = valid(lang_value)
     return _rule_options(lang), _status_options(lang)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import os
 import re
 import shutil
@@ -599,3 +600,38 @@ def test_page012_rule_and_status_narrow_the_rule_table_on_the_server(
     expect(names).to_have_count(len(expected), timeout=TIMEOUT)
     expect(names).to_have_text([str(n) for n in expected["subject_name"]])
     expect(cells(table, "rule_id")).to_have_text(["R1"] * len(expected))
+
+
+def test_page013_a_filter_click_asks_only_for_the_cards(
+    page: Page, app_url: str, store: Store, console_errors
+) -> None:
+    """A filter click sends the filter-state callback (which also names the
+    data version) and the page's cards, nothing that follows only the
+    language; the nav links keep the filters in the browser, and following
+    one opens the next page with the same filters."""
+    year = latest_year(store)
+    open_page(page, app_url + "/fordeling")
+    outputs: list[str] = []
+
+    def record(request) -> None:
+        if "/_dash-update-component" in request.url:
+            outputs.append(json.loads(request.post_data)["output"])
+
+    page.on("request", record)
+    choose(page, "filter-forum", "Follo")
+    expect(page).to_have_url(f"{app_url}/fordeling?aar={year}&forum=follo")
+    settle(page)
+    page.remove_listener("request", record)
+    assert outputs[0] == "..filter-state.data...data-version-footer.children.."
+    cards = sorted(o.strip(".").split(".")[0] for o in outputs[1:])
+    graphs = ("forums", "map", "owners", "split", "treemap")
+    assert cards == [f"dist-{name}-graph" for name in graphs]
+    nav = page.locator("nav.navbar")
+    link = nav.get_by_role("link", name=NB["nav.compliance"], exact=True)
+    expect(link).to_have_attribute("href", f"/etterlevelse?aar={year}&forum=follo")
+    link.click()
+    expect(page).to_have_url(f"{app_url}/etterlevelse?aar={year}&forum=follo")
+    settle(page)
+    expect(page.locator("#filter-forum")).to_have_text("Follo")
+    expect(page.get_by_role("heading", level=1)).to_have_text(NB["page.compliance.title"])
+    expect(page.locator("#data-version-footer")).to_contain_text("Dataversjon 1")

@@ -28,20 +28,12 @@ from core import users as users_file
 from dashboard import create_app
 from dashboard.auth import REALM, current_user
 from dashboard.settings import Settings, SettingsError, parse_networks
-from tests.conftest import ROOT, VENV_BIN, free_port, wait_for
+from tests.conftest import FOOTER_CALLBACK, ROOT, VENV_BIN, free_port, wait_for
 
 PASSWORD = "riktig-passord-123"
 PAGES = ("/", "/fordeling", "/etterlevelse", "/prosjekter", "/om")
 
-# The data version callback of the footer: reads the database, like every
-# chart, table and download callback, through the same endpoint.
-CALLBACK = {
-    "output": "data-version-footer.children",
-    "outputs": {"id": "data-version-footer", "property": "children"},
-    "inputs": [{"id": "filter-state", "property": "data", "value": {"query": "", "lang": "nb"}}],
-    "changedPropIds": ["filter-state.data"],
-    "state": [],
-}
+CALLBACK = FOOTER_CALLBACK
 
 Request = tuple[str, str]  # (method, url)
 

@@ -155,10 +155,13 @@ def test_sec010_errors_are_short_norwegian_and_carry_the_headers(
 def test_sec011_a_raising_callback_shows_no_traceback(
     server: flask.Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The footer callback reads its state as a dict; a string makes it
-    raise inside the callback. The answer is the short message; the
-    traceback goes to the log, where operators need it."""
-    body = {**CALLBACK, "inputs": [{**CALLBACK["inputs"][0], "value": "not a state"}]}
+    """The filter-state callback reads the date picker's value as text; a
+    number makes it raise inside the callback. The answer is the short
+    message; the traceback goes to the log, where operators need it."""
+    inputs = [
+        {**i, "value": 20240101} if i["id"] == "filter-as-of" else i for i in CALLBACK["inputs"]
+    ]
+    body = {**CALLBACK, "inputs": inputs}
     response = server.test_client().post("/_dash-update-component", json=body)
     assert response.status_code == 500
     assert response.get_data(as_text=True) == "Det oppsto en intern feil. Feilen er logget.\n"
@@ -166,7 +169,7 @@ def test_sec011_a_raising_callback_shows_no_traceback(
     logged = [r for r in caplog.records if r.levelname == "ERROR"]
     assert len(logged) == 1
     assert logged[0].getMessage() == "Unhandled error in POST /_dash-update-component"
-    assert logged[0].exc_info is not None and logged[0].exc_info[0] is AttributeError
+    assert logged[0].exc_info is not None and logged[0].exc_info[0] is TypeError
 
 
 def test_sec012_prevent_update_still_answers_204(tmp_path: Path) -> None:
@@ -182,8 +185,8 @@ def test_sec012_prevent_update_still_answers_204(tmp_path: Path) -> None:
     body = {
         "output": ".." + "...".join(f"{o['id']}.children" for o in outputs) + "..",
         "outputs": outputs,
-        "inputs": CALLBACK["inputs"],
-        "changedPropIds": ["filter-state.data"],
+        "inputs": [{"id": "language", "property": "value", "value": "nb"}],
+        "changedPropIds": ["language.value"],
         "state": [],
     }
     response = server.test_client().post("/_dash-update-component", json=body)

@@ -26,8 +26,8 @@ import requests
 
 from core import store
 from load.serve import Instance, Nginx, nginx_binary
-from tests.conftest import VENV_BIN
-from tests.store.test_versions import FOOTER_CALLBACK, status_file
+from tests.conftest import FOOTER_CALLBACK, VENV_BIN
+from tests.store.test_versions import status_file
 
 pytestmark = pytest.mark.slow
 VERSION_HEADER = "X-Dekomp-Version"

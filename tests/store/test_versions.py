@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from core import store
-from tests.conftest import VENV_BIN, folder_state
+from tests.conftest import FOOTER_CALLBACK, VENV_BIN, folder_state
 
 OSLO = "958935420"
 
@@ -93,12 +93,6 @@ def before_target(state: dict[str, tuple], db: Path) -> Path:
     return (db.parent / target).resolve()
 
 
-FOOTER_CALLBACK = {
-    "output": "data-version-footer.children",
-    "outputs": {"id": "data-version-footer", "property": "children"},
-    "inputs": [{"id": "filter-state", "property": "data", "value": {"query": "", "lang": "nb"}}],
-    "changedPropIds": ["filter-state.data"],
-}
 
 
 @pytest.mark.slow
