@@ -170,21 +170,34 @@ def r1_cofinancing(inputs: Inputs) -> list[dict[str, Any]]:
             strict=True,
         )
     }
-    for (year, forum_id), forum_awards in awards.groupby(["year", "forum_id"], sort=True):
-        region_id = forum_awards["region_id"].iloc[0]
+    # Per forum and year, in one pass: its region and name (from its first
+    # award), the grant (every award) and what each owner received.
+    forums: dict[tuple[int, str], tuple[str, str, dict[str, int]]] = {}
+    grants: dict[tuple[int, str], int] = {}
+    for year, forum_id, region_id, forum_name, owner_id, amount in zip(
+        awards["year"],
+        awards["forum_id"],
+        awards["region_id"],
+        awards["forum_name"],
+        awards["recipient_owner_id"],
+        awards["amount_nok"],
+        strict=True,
+    ):
+        if _is_null(forum_id):
+            continue
+        key = (int(year), forum_id)
+        _, _, received = forums.setdefault(key, (region_id, forum_name, {}))
+        grants[key] = grants.get(key, 0) + int(amount)
+        if not _is_null(owner_id):
+            received[owner_id] = received.get(owner_id, 0) + int(amount)
+    for (year, forum_id), (region_id, forum_name, received) in sorted(forums.items()):
         rate = Decimal(str(_params(inputs, year, region_id)["cofinancing_rate"]))
-        grant = int(forum_awards["amount_nok"].sum())
+        grant = grants[(year, forum_id)]
         required = int((rate * grant).to_integral_value(ROUND_HALF_UP))
-        received = (
-            forum_awards[forum_awards["recipient_owner_id"].notna()]
-            .groupby("recipient_owner_id")["amount_nok"]
-            .sum()
-        )
         committed_by_owner: dict[str, tuple[int, int]] = {}
-        for owner_id in sorted(members_of.get((year, forum_id), set()) | set(received.index)):
+        for owner_id in sorted(members_of.get((year, forum_id), set()) | set(received)):
             committed_by_owner[owner_id] = cofin.get((year, owner_id), (0, 0))
         committed = sum(c + k for c, k in committed_by_owner.values())
-        forum_name = forum_awards["forum_name"].iloc[0]
         status = OK if committed >= required else BREACH
         missing = max(required - committed, 0)
         text = (
@@ -208,7 +221,7 @@ def r1_cofinancing(inputs: Inputs) -> list[dict[str, Any]]:
                 forum_id=forum_id,
             )
         )
-        weights = {o: int(v) for o, v in received.items() if v > 0}
+        weights = {o: v for o, v in sorted(received.items()) if v > 0}
         owner_required = largest_remainder(required, weights) if weights else {}
         names = inputs.owner_names
         for owner_id, need in sorted(owner_required.items()):
@@ -596,7 +609,16 @@ def r9_long_term(inputs: Inputs) -> list[dict[str, Any]]:
     """Share of an owner's development areas that it also reported the year
     before; an indicator that warns below half."""
     rows = []
-    areas = inputs.needs.groupby(["owner_id", "year"])["development_area"].agg(set)
+    needs = inputs.needs
+    areas = needs.groupby(["owner_id", "year"])["development_area"].agg(set)
+    # The owner's name and forum from its first need of the year.
+    first = needs.drop_duplicates(["owner_id", "year"])
+    about = {
+        (owner_id, year): (name, forum_id)
+        for owner_id, year, name, forum_id in zip(
+            first["owner_id"], first["year"], first["owner_name"], first["forum_id"], strict=True
+        )
+    }
     for (owner_id, year), current in areas.items():
         previous = areas.get((owner_id, year - 1))
         if previous is None:
@@ -604,10 +626,7 @@ def r9_long_term(inputs: Inputs) -> list[dict[str, Any]]:
         kept = len(current & previous)
         share = _share(kept, len(current))
         status = OK if share >= MAIN_SHARE else WARNING
-        needs = inputs.needs[
-            (inputs.needs["owner_id"] == owner_id) & (inputs.needs["year"] == year)
-        ]
-        name = needs["owner_name"].iloc[0]
+        name, forum_id = about[(owner_id, year)]
         text = (
             f"{name} videreførte {kept} av {len(current)} utviklingsområder fra {year - 1} "
             f"til {year} ({fmt.percent(share)})"
@@ -624,7 +643,7 @@ def r9_long_term(inputs: Inputs) -> list[dict[str, Any]]:
                 MAIN_SHARE,
                 "share",
                 text,
-                forum_id=needs["forum_id"].iloc[0],
+                forum_id=forum_id,
                 owner_id=owner_id,
             )
         )

@@ -727,13 +727,21 @@ ORDER BY r.position
 
 def compliance(snap: Snapshot, f: Filters) -> pd.DataFrame:
     """One row per rule and subject. Owner filters keep the rows about
-    owners they select (and their awards and projects). Cached per data
-    version and filters: the overview, the rule table and its summaries all
-    read it."""
+    owners they select (and their awards and projects). Without a date the
+    rows come from the version's derived table; with one, the rules are
+    evaluated once per version, year and date (see ``_rule_rows``)."""
     f = resolve(snap, f)
     if _derived(snap, f):
         return snap.df(_compliance_derived(f), f.sql_params())
-    return snap.memo(("compliance", f), lambda: _compliance(snap, f))
+    return _compliance(snap, f)
+
+
+def _rule_rows(snap: Snapshot, f: Resolved) -> pd.DataFrame:
+    """The rules evaluated as of the date, for the year (or every year): the
+    forum and owner filters only select among these rows, so one evaluation
+    serves them all."""
+    scope = resolve(snap, Filters(year=f.year, as_of=f.as_of))
+    return snap.memo(("rule_rows", scope), lambda: rules.evaluate(compliance_inputs(snap, scope)))
 
 
 def _compliance_derived(f: Filters, ordered: bool = True) -> str:
@@ -752,7 +760,7 @@ def _compliance_where(f: Filters, related: str | None = None) -> str:
 
 
 def _compliance(snap: Snapshot, f: Resolved) -> pd.DataFrame:
-    frame = rules.evaluate(compliance_inputs(snap, f))
+    frame = _rule_rows(snap, f)
     snap.register("rule_rows", frame.assign(position=range(len(frame))))
     return snap.df(_COMPLIANCE.format(where=_compliance_where(f)), f.sql_params())
 

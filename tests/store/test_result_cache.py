@@ -1,0 +1,80 @@
+"""The store's per-version result cache: least recently used out first,
+bounded by count and by the bytes of the frames it keeps, frames handed out
+as copies; and the rules evaluated once per version, year and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from core import store, views
+from core.filters import Filters
+from core.store import ResultCache
+
+
+def frame(rows: int) -> pd.DataFrame:
+    return pd.DataFrame({"n": range(rows), "text": [f"rad {i}" for i in range(rows)]})
+
+
+def test_cache001_least_recently_used_goes_first() -> None:
+    cache = ResultCache(maxsize=2)
+    calls: list[str] = []
+
+    def compute(key: str):
+        return lambda: calls.append(key) or key.upper()
+
+    assert cache.get_or_compute("a", compute("a")) == "A"
+    assert cache.get_or_compute("b", compute("b")) == "B"
+    assert cache.get_or_compute("a", compute("a")) == "A"  # a is now the newest
+    assert cache.get_or_compute("c", compute("c")) == "C"  # b goes
+    assert cache.get_or_compute("a", compute("a")) == "A"
+    assert cache.get_or_compute("b", compute("b")) == "B"
+    assert calls == ["a", "b", "c", "b"]
+
+
+def test_cache002_bounded_by_the_bytes_of_its_frames() -> None:
+    one = frame(1000)
+    size = int(one.memory_usage(index=True, deep=True).sum())
+    cache = ResultCache(maxsize=100, max_bytes=int(size * 2.5))
+    for key in "abc":
+        cache.get_or_compute(key, lambda: frame(1000))
+    assert cache.bytes == 2 * size  # the third pushed the first out
+    computed = []
+    cache.get_or_compute("a", lambda: computed.append("a") or frame(1000))
+    assert computed == ["a"]
+    # A frame bigger than the whole bound is computed and not kept.
+    big = cache.get_or_compute("big", lambda: frame(5000))
+    assert len(big) == 5000 and cache.bytes == 2 * size
+
+
+def test_cache003_frames_are_handed_out_as_copies() -> None:
+    cache = ResultCache()
+    first = cache.get_or_compute("f", lambda: frame(3))
+    first.loc[0, "n"] = 99
+    assert cache.get_or_compute("f", lambda: frame(0))["n"].tolist() == [0, 1, 2]
+
+
+def test_cache004_rules_evaluated_once_per_year_and_date(db: Path, monkeypatch) -> None:
+    """With a date the rules run live; other forums and municipalities for
+    the same year and date select from the same evaluation."""
+    evaluated = []
+    evaluate = views.rules.evaluate
+    monkeypatch.setattr(
+        views.rules, "evaluate", lambda inputs: evaluated.append(inputs.as_of) or evaluate(inputs)
+    )
+    day = dt.date(2020, 3, 1)
+    s = store.Store(db)
+    with s.snapshot() as snap:
+        everything = views.compliance(snap, Filters(year=2019, as_of=day))
+        follo = views.compliance(snap, Filters(year=2019, forum="follo", as_of=day))
+        oslo = views.compliance(snap, Filters(year=2019, municipality="0301", as_of=day))
+        assert evaluated == [day]
+        views.compliance(snap, Filters(year=2018, as_of=day))
+        assert evaluated == [day, day]
+    assert 0 < len(follo) < len(everything) and set(follo["forum_id"]) == {"follo"}
+    pd.testing.assert_frame_equal(
+        follo, everything[everything["forum_id"] == "follo"].reset_index(drop=True)
+    )
+    assert 0 < len(oslo) < len(everything)
