@@ -207,7 +207,8 @@ def capture_plan(url: str) -> dict[str, Any]:
                 page.goto(url + source, wait_until="networkidle", timeout=120_000)
                 _settled(page, sent)
                 sent.clear()
-                page.locator(f'.navbar .nav-link[href="{path}"]').click()
+                link = f'.navbar .nav-link[href="{path}"], .navbar .nav-link[href^="{path}?"]'
+                page.locator(link).click()
                 _settled(page, sent)
                 nav_static, nav_bodies = _split(sent, url, path)
                 context.close()

@@ -93,8 +93,6 @@ def before_target(state: dict[str, tuple], db: Path) -> Path:
     return (db.parent / target).resolve()
 
 
-
-
 @pytest.mark.slow
 def test_publishing_while_serving_gives_whole_responses(db: Path, tmp_path: Path, serve) -> None:
     """Requests in a loop across a publish: none fails, each is from one version."""
