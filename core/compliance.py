@@ -610,16 +610,20 @@ def r9_long_term(inputs: Inputs) -> list[dict[str, Any]]:
     before; an indicator that warns below half."""
     rows = []
     needs = inputs.needs
-    areas = needs.groupby(["owner_id", "year"])["development_area"].agg(set)
+    areas: dict[tuple[str, int], set[str]] = {}
+    for owner_id, year, area in zip(
+        needs["owner_id"], needs["year"], needs["development_area"], strict=True
+    ):
+        areas.setdefault((owner_id, int(year)), set()).add(area)
     # The owner's name and forum from its first need of the year.
     first = needs.drop_duplicates(["owner_id", "year"])
     about = {
-        (owner_id, year): (name, forum_id)
+        (owner_id, int(year)): (name, forum_id)
         for owner_id, year, name, forum_id in zip(
             first["owner_id"], first["year"], first["owner_name"], first["forum_id"], strict=True
         )
     }
-    for (owner_id, year), current in areas.items():
+    for (owner_id, year), current in sorted(areas.items()):
         previous = areas.get((owner_id, year - 1))
         if previous is None:
             continue

@@ -45,8 +45,9 @@ def percent(share: Decimal | float, locale: str = NB) -> str:
     return format_percent(share, locale=_locale(locale))
 
 
+@functools.lru_cache(maxsize=4096)
 def date(value: dt.date, locale: str = NB) -> str:
-    """1. juli 2018"""
+    """1. juli 2018 (kept: the rules write the same deadlines many times)"""
     return format_date(value, "d. MMMM y", locale=_locale(locale))
 
 

@@ -193,24 +193,47 @@ class ResultCache:
         self._max_bytes = max_bytes
         self._lock = threading.Lock()
         self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._computing: dict[Hashable, threading.Event] = {}
         self._bytes = 0
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return _handed_out(self._entries[key][0])
-        value = compute()
-        size = _size(value)
-        if size <= self._max_bytes:
+        """The kept result, or ``compute()``'s. A page's cards ask for the
+        same result at once (the rules as of a date): the first computes it,
+        the others wait for it instead of computing it again."""
+        while True:
             with self._lock:
                 if key in self._entries:
-                    self._bytes -= self._entries.pop(key)[1]
-                self._entries[key] = (value, size)
-                self._bytes += size
-                while len(self._entries) > self._maxsize or self._bytes > self._max_bytes:
-                    self._bytes -= self._entries.popitem(last=False)[1][1]
+                    self._entries.move_to_end(key)
+                    return _handed_out(self._entries[key][0])
+                running = self._computing.get(key)
+                if running is None:
+                    done = self._computing[key] = threading.Event()
+                    break
+            running.wait()
+            with self._lock:
+                if key in self._entries:
+                    continue
+            return _handed_out(compute())  # it failed or was too big to keep
+        try:
+            value = compute()
+            self._keep(key, value)
+        finally:
+            with self._lock:
+                del self._computing[key]
+            done.set()
         return _handed_out(value)
+
+    def _keep(self, key: Hashable, value: Any) -> None:
+        size = _size(value)
+        if size > self._max_bytes:
+            return
+        with self._lock:
+            if key in self._entries:
+                self._bytes -= self._entries.pop(key)[1]
+            self._entries[key] = (value, size)
+            self._bytes += size
+            while len(self._entries) > self._maxsize or self._bytes > self._max_bytes:
+                self._bytes -= self._entries.popitem(last=False)[1][1]
 
     @property
     def bytes(self) -> int:

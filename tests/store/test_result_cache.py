@@ -5,9 +5,12 @@ as copies; and the rules evaluated once per version, year and date."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from core import store, views
 from core.filters import Filters
@@ -78,3 +81,45 @@ def test_cache004_rules_evaluated_once_per_year_and_date(db: Path, monkeypatch) 
         follo, everything[everything["forum_id"] == "follo"].reset_index(drop=True)
     )
     assert 0 < len(oslo) < len(everything)
+
+
+def test_cache005_the_same_result_asked_for_at_once_is_computed_once() -> None:
+    """Three requests want the same result while it is being computed: one
+    computes, the others wait and get it (as copies)."""
+    cache = ResultCache()
+    started, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def slow() -> pd.DataFrame:
+        calls.append(1)
+        started.set()
+        release.wait(5)
+        return frame(3)
+
+    results: list[pd.DataFrame] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.get_or_compute("k", slow)))
+        for _ in range(3)
+    ]
+    threads[0].start()
+    started.wait(5)
+    for thread in threads[1:]:
+        thread.start()
+    time.sleep(0.1)  # the others are waiting now
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert calls == [1] and len(results) == 3
+    assert all(r["n"].tolist() == [0, 1, 2] for r in results)
+    assert len({id(r) for r in results}) == 3
+
+
+def test_cache006_a_failed_computation_is_not_kept_and_waiters_compute() -> None:
+    cache = ResultCache()
+
+    def fails() -> pd.DataFrame:
+        raise RuntimeError("nei")
+
+    with pytest.raises(RuntimeError):
+        cache.get_or_compute("k", fails)
+    assert cache.get_or_compute("k", lambda: frame(2))["n"].tolist() == [0, 1]
