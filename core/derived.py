@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 META = "derived_meta"
 # Bump when a derived table's definition changes: a version file built with
 # another layout is read live, never through tables of the wrong shape.
-LAYOUT = 5
+LAYOUT = 6
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,11 @@ def refresh(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
         for name, build in views.DERIVED.items():
             frame = build(snap, everything)
             snap.register("derived_frame", frame.assign(_pos=range(len(frame))))
-            conn.execute(f"CREATE OR REPLACE TABLE derived_{name} AS SELECT * FROM derived_frame")
+            # Stored in live order: a plain filtered read keeps it (core.views._select).
+            conn.execute(
+                f"CREATE OR REPLACE TABLE derived_{name} AS "
+                "SELECT * FROM derived_frame ORDER BY _pos"
+            )
             conn.unregister("derived_frame")
     conn.execute(
         f"CREATE OR REPLACE TABLE {META} AS SELECT $as_of::DATE AS as_of, $layout AS layout",

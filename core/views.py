@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -58,10 +59,22 @@ def _derived(snap: Snapshot, f: Filters) -> bool:
 RELATED = "(SELECT related FROM derived_related_municipalities WHERE knr = $knr)"
 
 
+_OWNER_ALIAS = re.compile(r"\bo\.")
+
+
 def _select(name: str, alias: str, where: str, join: str = "", ordered: bool = True) -> str:
     """The rows of ``derived_<name>`` that ``where`` selects, in live order
-    (unordered for a subquery that aggregates them)."""
-    order = f" ORDER BY {alias}._pos" if ordered else ""
+    (unordered for a subquery that aggregates them).
+
+    ``join`` (of the owners, alias ``o``) is left out when ``where`` does not
+    use it. A derived table is stored in live order, and DuckDB keeps a
+    table's order through WHERE and SELECT on that one table (its "order
+    preservation" rules), so only a join or a subquery needs the sort, which
+    was a third of such a query's time."""
+    if join and not _OWNER_ALIAS.search(where):
+        join = ""
+    sort = ordered and (join or "SELECT" in where.upper())
+    order = f" ORDER BY {alias}._pos" if sort else ""
     return (
         f"SELECT {alias}.* EXCLUDE (_pos) FROM derived_{name} {alias} {join} WHERE {where}{order}"
     )

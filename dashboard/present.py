@@ -8,7 +8,9 @@ download; only the headers are translated and the numbers formatted.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -82,24 +84,45 @@ def column_defs(
     first: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
     """AG Grid columns: translated headers, numbers right-aligned and
-    formatted, statuses as text with a coloured badge class."""
+    formatted, statuses as text with a coloured badge class. They depend
+    only on the columns' kinds and the language, so they are made once per
+    kind of table (a copy is handed out)."""
     import pandas as pd
 
+    kinds = tuple(
+        (
+            str(column),
+            "number"
+            if pd.api.types.is_integer_dtype(dtype)
+            or pd.api.types.is_float_dtype(dtype)
+            or any(isinstance(v, Decimal) for v in frame[column].iloc[:20].tolist())
+            else "other",
+        )
+        for column, dtype in frame.dtypes.items()
+    )
+    return copy.deepcopy(_column_defs(kinds, valid(lang), wrap, hidden, first))
+
+
+@functools.lru_cache(maxsize=256)
+def _column_defs(
+    kinds: tuple[tuple[str, str], ...],
+    lang: str,
+    wrap: tuple[str, ...],
+    hidden: tuple[str, ...],
+    first: tuple[str, ...],
+) -> list[dict[str, Any]]:
     tr = translator(lang)
     defs = []
-    ordered = [c for c in first if c in frame.columns]
-    ordered += [c for c in frame.columns if c not in ordered]
+    kind_of = dict(kinds)
+    ordered = [c for c in first if c in kind_of]
+    ordered += [c for c in kind_of if c not in ordered]
     for column in ordered:
         spec: dict[str, Any] = {"field": column, "headerName": tr(f"col.{column}")}
-        dtype = frame[column].dtype
-        is_decimal = any(isinstance(v, Decimal) for v in frame[column].head(20))
         if column in SHARE_COLUMNS:
             spec |= {"type": "rightAligned", "valueFormatter": _percent_formatter(lang)}
         elif column == "year":
             spec |= {"width": 90}
-        elif (
-            pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype) or is_decimal
-        ):
+        elif kind_of[column] == "number":
             digits = 1 if column.endswith("fte") or column == "deviation_pct" else 0
             spec |= {"type": "rightAligned", "valueFormatter": _number_formatter(lang, digits)}
         if column in STATUS_COLUMNS:
