@@ -5,7 +5,6 @@ card from a core view under the current filters."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,13 +22,14 @@ from dashboard.outputs import OUTPUTS
 from dashboard.state import read_state
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 log = logging.getLogger(__name__)
 
 # The table twin of a chart sends no more rows than a reader scrolls through;
 # the card says so, and its CSV download has every row.
 MAX_TABLE_ROWS = 500
+ANY = "alle"  # a narrowing control's value for every row (a select shows "" as empty)
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,11 @@ class Card:
     wrap: tuple[str, ...] = ()  # columns of long text, wrapped in the table
     first: tuple[str, ...] = ()  # columns the table shows first (the CSV keeps its order)
     hidden: tuple[str, ...] = ()  # columns left out of the table (kept in the CSV)
-    # Controls of the card that narrow its table on the server (their "value"s
-    # are passed to ``narrow``), so a cut table never hides what they select.
+    # Controls of the card that narrow its table on the server, so a cut table
+    # never hides what they select: the rows whose column (``narrow_columns``,
+    # in the same order) equals the control's value; ``ANY`` selects all.
     narrow_by: tuple[str, ...] = ()
-    narrow: Callable[..., pd.DataFrame] | None = None
+    narrow_columns: tuple[str, ...] = ()
 
     @property
     def graph_id(self) -> str:
@@ -232,23 +233,34 @@ def card_output(
 ) -> tuple:
     """A card's chart (if any) and table under the filters. The table shows
     at most MAX_TABLE_ROWS rows and says so; its CSV has them all."""
+    from core import views
+
     tr = translator(lang)
-    frame = VIEWS[spec.view].build(snap, filters)
-    if spec.narrow is not None:
-        frame = spec.narrow(frame, *narrow)
-    shown = frame.head(MAX_TABLE_ROWS)
-    if frame.empty:
+    equal = {c: v for c, v in zip(spec.narrow_columns, narrow, strict=True) if v and v != ANY}
+    # A table with no chart reads only the rows it shows (and their count).
+    first = None
+    if not spec.chart and spec.view in views.TABLES:
+        first = views.head(snap, spec.view, filters, MAX_TABLE_ROWS, equal)
+    if first is not None:
+        frame, total = first
+        shown = frame
+    else:
+        frame = VIEWS[spec.view].build(snap, filters)
+        for column, value in equal.items():
+            frame = frame[frame[column] == value]
+        shown, total = frame.head(MAX_TABLE_ROWS), len(frame)
+    if total == 0:
         note = tr("empty.no_rows")
-    elif len(shown) < len(frame):
+    elif len(shown) < total:
         loc = present.locale(lang)
         note = tr(
             "table.truncated",
             shown=fmt.number(len(shown), 0, loc),
-            total=fmt.number(len(frame), 0, loc),
+            total=fmt.number(total, 0, loc),
         )
     else:
         note = None
-    columns = present.column_defs(frame, lang, spec.wrap, spec.hidden, spec.first)
+    columns = present.column_defs(shown, lang, spec.wrap, spec.hidden, spec.first)
     table = (present.records(shown), columns, grid_options(lang), note)
     if not spec.chart:
         return table

@@ -12,11 +12,11 @@ from dash import Input, Output, callback, html
 
 from core.compliance import RULES, STATUSES
 from dashboard import ids
-from dashboard.components import Card, card, register, table_card, text
+from dashboard.components import ANY, Card, card, register, table_card, text
 from dashboard.i18n import translator, valid
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 dash.register_page(
     __name__,
@@ -27,18 +27,8 @@ dash.register_page(
 )
 
 RULE_SELECT = "comp-rule"
-ALL = "alle"  # a select shows an empty box for the value ""
+ALL = ANY
 STATUS_SELECT = "comp-status"
-
-
-def _only(frame: pd.DataFrame, rule: str | None, status: str | None) -> pd.DataFrame:
-    """The rule table's rows of the chosen rule and status (the download
-    keeps every row under the page's filters)."""
-    if rule and rule != ALL:
-        frame = frame[frame["rule_id"] == rule]
-    if status and status != ALL:
-        frame = frame[frame["status"] == status]
-    return frame
 
 
 SUMMARY = Card(
@@ -53,7 +43,7 @@ RULES_TABLE = Card(
     hidden=("subject_type", "subject_id", "forum_id", "owner_id", "unit"),
     first=("year", "rule_id", "status", "subject_name", "explanation"),
     narrow_by=(RULE_SELECT, STATUS_SELECT),
-    narrow=_only,
+    narrow_columns=("rule_id", "status"),
 )
 OWNERS = Card("comp-owners", "compliance-owners", "compliance_owners", "chart.compliance_owners")
 register(SUMMARY)

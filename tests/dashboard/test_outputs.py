@@ -4,6 +4,7 @@ show, and outputs kept per data version (dashboard/outputs.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,14 @@ def test_outputs_are_kept_per_key_and_errors_are_not() -> None:
     assert (cache.hits, cache.misses) == (1, 6)
 
 
-def test_the_rule_table_is_narrowed_before_it_is_cut(snap, monkeypatch, demo_folder) -> None:
+@pytest.mark.parametrize(
+    "f",
+    [Filters(year=2019), Filters(year=2019, as_of=dt.date(2021, 6, 1))],
+    ids=["derived", "as-of-date"],
+)
+def test_the_rule_table_is_narrowed_before_it_is_cut(snap, monkeypatch, demo_folder, f) -> None:
+    """From the derived table (only the rows shown are read) and, with a
+    date, from the rules evaluated live."""
     from dashboard import create_app
     from dashboard.settings import Settings
 
@@ -82,7 +90,7 @@ def test_the_rule_table_is_narrowed_before_it_is_cut(snap, monkeypatch, demo_fol
     from dashboard.pages.compliance import RULES_TABLE
 
     monkeypatch.setattr(components, "MAX_TABLE_ROWS", 3)
-    every = components.VIEWS["compliance"].build(snap, Filters(year=2019))
+    every = components.VIEWS["compliance"].build(snap, f)
     # The largest (rule, status) group that the table does not start with.
     groups = (
         every.groupby(["rule_id", "status"])
@@ -92,9 +100,7 @@ def test_the_rule_table_is_narrowed_before_it_is_cut(snap, monkeypatch, demo_fol
     rule, status = groups.idxmax()
     wanted = every[(every["rule_id"] == rule) & (every["status"] == status)]
     assert 3 < len(wanted) < len(every)
-    rows, _, _, note = components.card_output(
-        RULES_TABLE, snap, Filters(year=2019), "nb", (rule, status)
-    )
+    rows, _, _, note = components.card_output(RULES_TABLE, snap, f, "nb", (rule, status))
     assert [(r["rule_id"], r["status"]) for r in rows] == [(rule, status)] * 3
     assert [r["subject_id"] for r in rows] == list(wanted["subject_id"][:3])
     assert note.startswith(f"Tabellen viser de første 3 av {len(wanted)} radene.")

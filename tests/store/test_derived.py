@@ -102,3 +102,52 @@ def test_dekomp_derive_publishes_the_tables_an_older_version_lacks(
     assert cli.main(["derive", "--db", str(db)]) == 0
     assert "allerede" in capsys.readouterr().out
     assert store.Paths(db).published() == after
+
+
+EQUAL = {
+    "compliance": [{}, {"rule_id": "R1"}, {"rule_id": "R7", "status": "breach"}],
+    "projects": [{}, {"status": "ongoing"}],
+}
+
+
+@pytest.mark.parametrize("view", sorted(views.TABLES))
+@pytest.mark.parametrize("f", STATES, ids=lambda f: f.to_query() or "all")
+@pytest.mark.parametrize("n", [3, 100_000])
+def test_head_is_the_first_rows_of_the_view_and_their_count(
+    snap, monkeypatch, view: str, f: Filters, n: int
+) -> None:
+    """A table card's first rows, read alone from the derived table, are the
+    view's first rows (narrowed by column values) and the count is its
+    length; with a year or an owner filter the caller builds the view."""
+    monkeypatch.setattr(views, "HEAD_MIN_ROWS", 0)  # the demo's tables are small
+    for equal in EQUAL[view]:
+        got = views.head(snap, view, f, n, equal)
+        if f.year is not None or f.has_owner_filter:
+            assert got is None
+            continue
+        assert got is not None
+        first, total = got
+        whole = VIEWS[view].build(snap, f)
+        for column, value in equal.items():
+            whole = whole[whole[column] == value]
+        assert total == len(whole)
+        expected = whole.head(n).reset_index(drop=True)
+        if expected.empty:
+            assert first.empty and list(first.columns) == list(expected.columns)
+            continue
+        pd.testing.assert_frame_equal(first, expected)
+
+
+def test_head_leaves_a_small_table_to_the_whole_view(snap) -> None:
+    assert views.head(snap, "compliance", Filters(), 5) is None  # the demo: < 10,000 rows
+
+
+def test_head_leaves_a_date_filter_to_the_whole_view(snap, monkeypatch) -> None:
+    monkeypatch.setattr(views, "HEAD_MIN_ROWS", 0)
+    assert views.head(snap, "compliance", Filters(year=2019, as_of=dt.date(2020, 3, 1)), 5) is None
+
+
+def test_head_refuses_what_is_not_a_column_name(snap, monkeypatch) -> None:
+    monkeypatch.setattr(views, "HEAD_MIN_ROWS", 0)
+    with pytest.raises(ValueError, match="not a column"):
+        views.head(snap, "compliance", Filters(), 5, {"status; DROP TABLE x": "ok"})
