@@ -1015,7 +1015,12 @@ class FilterOptions:
 
 
 def filter_options(snap: Snapshot) -> FilterOptions:
-    """The values the filter bar offers, from the data."""
+    """The values the filter bar offers, from the data (read once per
+    version: every page load and followed link asks for them)."""
+    return snap.memo(("filter-options",), lambda: _filter_options(snap))
+
+
+def _filter_options(snap: Snapshot) -> FilterOptions:
     return FilterOptions(
         years=[r[0] for r in snap.rows("SELECT DISTINCT year FROM scheme_year ORDER BY 1")],
         forums=snap.rows("SELECT forum_id, name FROM forum ORDER BY name"),

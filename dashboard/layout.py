@@ -9,6 +9,8 @@ reload) and every page, chart, table and download reads the store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 import dash
@@ -22,7 +24,11 @@ from core.store import StoreError
 from dashboard import ids
 from dashboard.components import text
 from dashboard.i18n import LANGUAGES, translator, valid
+from dashboard.outputs import OUTPUTS
 from dashboard.state import LANG_KEY, query_of, read_state
+
+if TYPE_CHECKING:
+    from core.views import FilterOptions
 
 
 def _nav_links() -> list[dbc.NavItem]:
@@ -248,20 +254,14 @@ def url_to_controls(search: str | None, lang_value: str | None) -> tuple:
     try:
         with snapshot() as snap:
             opts = filter_options(snap)
+            # The same for everybody on this version and language.
+            options = OUTPUTS.get_or_compute(
+                (snap.path, "filter-options", lang), lambda: (_options(opts, tr), True)
+            )
     except StoreError as err:
         # No database yet (or a broken folder): say so instead of breaking.
         notice = dbc.Alert(str(err), color="danger", id="store-error")
         return ([], [], [], [], None, None, None, None, None, lang, notice)
-    options = (
-        [{"label": tr("filter.all_years"), "value": ALL_YEARS}]
-        + [{"label": str(y), "value": y} for y in opts.years],
-        [{"label": name, "value": fid} for fid, name in opts.forums],
-        [
-            {"label": f"{name} ({knr}, {start}–{end or ''})", "value": knr}
-            for knr, name, start, end in opts.municipalities
-        ],
-        [{"label": tr(f"owner_type.{t}"), "value": t} for t in opts.owner_types],
-    )
     if not from_url:
         return (*options, *[dash.no_update] * 7)
     year_param = params.pop("aar", None)
@@ -282,6 +282,20 @@ def url_to_controls(search: str | None, lang_value: str | None) -> tuple:
     # bar then does not ask again for everything that follows the language.
     lang_out = dash.no_update if lang == lang_value else lang
     return (*options, year, f.forum, f.municipality, f.owner_type, as_of, lang_out, notice)
+
+
+def _options(opts: FilterOptions, tr: Callable[..., str]) -> tuple[list[dict], ...]:
+    """The filter bar's options: years, forums, municipalities, owner types."""
+    return (
+        [{"label": tr("filter.all_years"), "value": ALL_YEARS}]
+        + [{"label": str(y), "value": y} for y in opts.years],
+        [{"label": name, "value": fid} for fid, name in opts.forums],
+        [
+            {"label": f"{name} ({knr}, {start}–{end or ''})", "value": knr}
+            for knr, name, start, end in opts.municipalities
+        ],
+        [{"label": tr(f"owner_type.{t}"), "value": t} for t in opts.owner_types],
+    )
 
 
 # --- controls -> state --------------------------------------------------------
