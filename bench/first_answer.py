@@ -1,18 +1,24 @@
 """What a callback's *first* answer for a filter state costs (the output
 cache cleared before each request), in-process through Flask's test client,
 on the national-scale data of ``make bench``; ``--profile NAME`` adds a
-pyinstrument profile of that callback. docs/performance.md uses it to show
-where the callback p95 goes.
+pyinstrument profile of that callback; ``--parts`` splits each callback's
+first answer into the DuckDB query, Arrow to pandas, table rows, table
+columns, chart and the rest (Flask and Dash). docs/performance.md uses it
+to show where the callback p95 goes.
 
-    .venv/bin/python -m bench.first_answer [--scale 1.0] [--profile about-years-grid.rowData]
+    .venv/bin/python -m bench.first_answer [--scale 1.0] [--parts]
+        [--profile about-years-grid.rowData]
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import functools
 import json
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bench.run import CALLBACKS, dataset, filter_states
@@ -40,13 +46,56 @@ def _body(dependencies: list[dict], output: str) -> dict[str, Any]:
     }
 
 
+PARTS: collections.Counter[str] = collections.Counter()  # seconds per part, --parts
+
+
+def _timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            PARTS[label] += time.perf_counter() - started
+
+    return timed
+
+
+def _time_the_parts() -> None:
+    """Wrap the card path's parts in timers (this process only)."""
+    from core import store
+    from dashboard import charts, present
+
+    present.records = _timed("rows", present.records)
+    present.column_defs = _timed("columns", present.column_defs)
+    for name, chart in list(charts.CHARTS.items()):
+        charts.CHARTS[name] = _timed("chart", chart)
+
+    def df(self: store.Snapshot, sql: str, params: Any = None) -> Any:
+        started = time.perf_counter()
+        # As Snapshot.df does, in two timed steps.
+        table = self._cursor.sql(sql, params=store._bind(sql, params)).to_arrow_table()
+        PARTS["query"] += time.perf_counter() - started
+        started = time.perf_counter()
+        frame = table.to_pandas(types_mapper=store._exact_types().get)
+        PARTS["to pandas"] += time.perf_counter() - started
+        return frame
+
+    store.Snapshot.df = df  # type: ignore[method-assign]
+    store.Snapshot.rows = _timed("query", store.Snapshot.rows)  # type: ignore[method-assign]
+    store.Snapshot.scalar = _timed("query", store.Snapshot.scalar)  # type: ignore[method-assign]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument(
         "--profile", metavar="OUTPUT", help="an output id, e.g. ov-projects.children"
     )
+    parser.add_argument("--parts", action="store_true", help="time the parts of each answer")
     args = parser.parse_args(argv)
+    if args.parts:
+        _time_the_parts()
 
     from dashboard import create_app
     from dashboard.outputs import OUTPUTS
@@ -73,11 +122,20 @@ def main(argv: list[str] | None = None) -> int:
     for name, output in CALLBACKS.items():
         body = _body(dependencies, output)
         call(body, states[0])  # imports, connection
+        PARTS.clear()
         times = [call(body, state) for state in states]
         print(
             f"{name:14s} first answer median {statistics.median(times):6.1f} ms"
             f"  max {max(times):6.1f} ms  ({len(times)} filter states)"
         )
+        if args.parts:
+            means = {k: v * 1000 / len(states) for k, v in sorted(PARTS.items())}
+            rest = statistics.mean(times) - sum(means.values())
+            print(
+                " " * 15
+                + "  ".join(f"{k} {v:.2f}" for k, v in means.items())
+                + f"  rest {rest:.2f}  (ms, mean per answer)"
+            )
     if args.profile:
         from pyinstrument import Profiler
 
