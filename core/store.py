@@ -28,13 +28,14 @@ import os
 import re
 import shutil
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
+
+from core.lru import MISSING, BoundedLRU
 
 # pandas and pyarrow are imported where a frame is made, not here: commands
 # that never make one (`dekomp export status-history`) start without them.
@@ -189,12 +190,9 @@ class ResultCache:
     other results should be immutable."""
 
     def __init__(self, maxsize: int = 64, max_bytes: int = 64_000_000) -> None:
-        self._maxsize = maxsize
-        self._max_bytes = max_bytes
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._entries = BoundedLRU(max_bytes, maxsize)
+        self._lock = threading.Lock()  # the kept entries and those being computed, together
         self._computing: dict[Hashable, threading.Event] = {}
-        self._bytes = 0
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The kept result, or ``compute()``'s. A page's cards ask for the
@@ -202,42 +200,31 @@ class ResultCache:
         the others wait for it instead of computing it again."""
         while True:
             with self._lock:
-                if key in self._entries:
-                    self._entries.move_to_end(key)
-                    return _handed_out(self._entries[key][0])
+                kept = self._entries.get(key)
+                if kept is not MISSING:
+                    return _handed_out(kept)
                 running = self._computing.get(key)
                 if running is None:
                     done = self._computing[key] = threading.Event()
                     break
             running.wait()
             with self._lock:
-                if key in self._entries:
+                if self._entries.get(key) is not MISSING:
                     continue
             return _handed_out(compute())  # it failed or was too big to keep
         try:
             value = compute()
-            self._keep(key, value)
+            with self._lock:
+                self._entries.put(key, value, _size(value))
         finally:
             with self._lock:
                 del self._computing[key]
             done.set()
         return _handed_out(value)
 
-    def _keep(self, key: Hashable, value: Any) -> None:
-        size = _size(value)
-        if size > self._max_bytes:
-            return
-        with self._lock:
-            if key in self._entries:
-                self._bytes -= self._entries.pop(key)[1]
-            self._entries[key] = (value, size)
-            self._bytes += size
-            while len(self._entries) > self._maxsize or self._bytes > self._max_bytes:
-                self._bytes -= self._entries.popitem(last=False)[1][1]
-
     @property
     def bytes(self) -> int:
-        return self._bytes
+        return self._entries.size
 
 
 def _size(value: Any) -> int:

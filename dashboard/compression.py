@@ -12,10 +12,9 @@ browser instead (``SEND_FILE_MAX_AGE_DEFAULT``).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import flask
+
+from core.lru import MISSING, BoundedLRU
 
 CACHED_PREFIXES = ("/_dash-component-suites/", "/_favicon.ico")
 NOT_CACHED = "-"
@@ -33,31 +32,17 @@ class CompressedFiles:
     recently used first out past MAX_BYTES, nothing kept for NOT_CACHED."""
 
     def __init__(self, max_bytes: int = MAX_BYTES) -> None:
-        self._max_bytes = max_bytes
-        self._bytes = 0
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._files = BoundedLRU(max_bytes)
 
     def get(self, key: str) -> bytes | None:
         if key.endswith(f";{NOT_CACHED}"):
             return None
-        with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
+        found = self._files.get(key)
+        return None if found is MISSING else found
 
     def set(self, key: str, value: bytes) -> None:
-        if key.endswith(f";{NOT_CACHED}") or len(value) > self._max_bytes:
-            return
-        with self._lock:
-            if key in self._entries:
-                return
-            self._entries[key] = value
-            self._bytes += len(value)
-            while self._bytes > self._max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= len(dropped)
+        if not key.endswith(f";{NOT_CACHED}"):
+            self._files.put(key, value, len(value))
 
 
 def configure(server: flask.Flask) -> None:

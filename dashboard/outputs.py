@@ -9,10 +9,10 @@ the first click cheap.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
+
+from core.lru import MISSING, BoundedLRU
 
 MAX_ENTRIES = 256
 # Table cells and chart points kept per worker, all entries together: a cell
@@ -34,43 +34,29 @@ def weight(value: Any) -> int:
 
 class OutputCache:
     def __init__(self, maxsize: int = MAX_ENTRIES, max_cells: int = MAX_CELLS) -> None:
-        self._maxsize = maxsize
-        self._max_cells = max_cells
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
-        self._cells = 0
+        self._entries = BoundedLRU(max_cells, maxsize)
         self.hits = 0
         self.misses = 0
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], tuple[Any, bool]]) -> Any:
         """The stored output, or ``compute()``'s; it returns the output and
         whether it may be kept (an error message may not)."""
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return self._entries[key][0]
-            self.misses += 1
+        kept = self._entries.get(key)
+        if kept is not MISSING:
+            self.hits += 1
+            return kept
+        self.misses += 1
         output, keep = compute()
-        size = weight(output) if keep else 0
-        if keep and size <= self._max_cells:
-            with self._lock:
-                if key in self._entries:
-                    self._cells -= self._entries.pop(key)[1]
-                self._entries[key] = (output, size)
-                self._cells += size
-                while len(self._entries) > self._maxsize or self._cells > self._max_cells:
-                    self._cells -= self._entries.popitem(last=False)[1][1]
+        if keep:
+            self._entries.put(key, output, weight(output))
         return output
 
     @property
     def cells(self) -> int:
-        return self._cells
+        return self._entries.size
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._cells = 0
+        self._entries.clear()
 
 
 OUTPUTS = OutputCache()
