@@ -163,9 +163,7 @@ class Person(FastHttpUser):
         self.values["url.search"] = search
         self.values["_pages_location.search"] = search
         self.values["_pages_location.pathname"] = page["path"]
-        callbacks = page["callbacks"]
-        for wave in sorted({c["wave"] for c in callbacks}):
-            self.send_wave([c for c in callbacks if c["wave"] == wave])
+        self.send_waves(page["callbacks"])
 
     def follow_link(self, name: str) -> None:
         """The page's link in the navigation bar: Dash changes the page in
@@ -181,8 +179,12 @@ class Person(FastHttpUser):
         self.values["url.search"] = search
         self.values["_pages_location.search"] = search
         self.values["_pages_location.pathname"] = page["path"]
-        for wave in sorted({c["wave"] for c in nav["callbacks"]}):
-            self.send_wave([c for c in nav["callbacks"] if c["wave"] == wave])
+        self.send_waves(nav["callbacks"])
+
+    def send_waves(self, callbacks: list[dict]) -> None:
+        """The planned callbacks wave by wave, each wave's together."""
+        for wave in sorted({c["wave"] for c in callbacks}):
+            self.send_wave([c for c in callbacks if c["wave"] == wave])
 
     def send_wave(self, planned: list[dict]) -> None:
         bodies = [(self.build(p["body"]), p["name"]) for p in planned]

@@ -27,7 +27,6 @@ dash.register_page(
 )
 
 RULE_SELECT = "comp-rule"
-ALL = ANY
 STATUS_SELECT = "comp-status"
 
 
@@ -63,7 +62,7 @@ def _controls() -> dbc.Row:
                         className="form-label small",
                         id=ids.text("filter.rule"),
                     ),
-                    dbc.Select(id=RULE_SELECT, options=_rule_options("nb"), value=ALL, size="sm"),
+                    dbc.Select(id=RULE_SELECT, options=_rule_options("nb"), value=ANY, size="sm"),
                 ],
                 md=4,
             ),
@@ -76,7 +75,7 @@ def _controls() -> dbc.Row:
                         id=ids.text("filter.status"),
                     ),
                     dbc.Select(
-                        id=STATUS_SELECT, options=_status_options("nb"), value=ALL, size="sm"
+                        id=STATUS_SELECT, options=_status_options("nb"), value=ANY, size="sm"
                     ),
                 ],
                 md=3,
@@ -109,13 +108,13 @@ def options(lang_value: str | None) -> tuple:
 
 def _rule_options(lang: str) -> list[dict[str, str]]:
     tr = translator(lang)
-    return [{"label": tr("filter.all"), "value": ALL}] + [
+    return [{"label": tr("filter.all"), "value": ANY}] + [
         {"label": f"{rule} {tr('rule.' + rule)}", "value": rule} for rule in RULES
     ]
 
 
 def _status_options(lang: str) -> list[dict[str, str]]:
     tr = translator(lang)
-    return [{"label": tr("filter.all"), "value": ALL}] + [
+    return [{"label": tr("filter.all"), "value": ANY}] + [
         {"label": tr(f"status.{s}"), "value": s} for s in STATUSES
     ]
