@@ -137,18 +137,15 @@ def related_municipalities_sql() -> str:
     )
 
 
-def owner_condition(
-    f: Filters, owner: str = "o", year: str | None = None, related: str | None = None
-) -> str:
+def owner_condition(f: Filters, owner: str = "o", year: str | None = None) -> str:
     """Conditions on a ``school_owner`` alias. ``year`` is the SQL expression
-    of the row's scheme year, for forum membership in that year; ``related``
-    a subquery of the numbers related to ``$knr`` (by default the recursive
-    one of ``related_municipalities_sql``)."""
+    of the row's scheme year, for forum membership in that year. (The derived
+    tables take these filters as lists of keys instead: core.selection.)"""
     parts: list[str] = []
     if f.owner_type is not None:
         parts.append(f"{owner}.owner_type = $owner_type")
     if f.municipality is not None:
-        parts.append(f"{owner}.knr IN {related or related_municipalities_sql()}")
+        parts.append(f"{owner}.knr IN {related_municipalities_sql()}")
     if f.forum is not None:
         in_year = f" AND fm.year = {year}" if year else ""
         parts.append(

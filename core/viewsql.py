@@ -38,16 +38,14 @@ def with_as_of(snap: Snapshot, f: Filters) -> Filters:
     return f if f.as_of is not None else f.with_as_of(data_date(snap))
 
 
-def project_where(f: Filters, related: str | None = None) -> str:
+def project_where(f: Filters) -> str:
     """Projects started by the as-of date, by start year, forum, and the lead
     owner's municipality and type (as core.views._project_where)."""
     return combine(
         "p.start_date <= $as_of",
         year_condition(f, "year(p.start_date)"),
         forum_condition(f, "p.forum_id"),
-        owner_condition(
-            Filters(municipality=f.municipality, owner_type=f.owner_type), "o", related=related
-        ),
+        owner_condition(Filters(municipality=f.municipality, owner_type=f.owner_type), "o"),
     )
 
 
