@@ -98,7 +98,6 @@ def _load_the_rest_after_the_first_answer(server: flask.Flask) -> threading.Even
 def _load_the_rest() -> None:
     import pandas  # noqa: F401
     import pyarrow  # noqa: F401
-
     from plotly.io import json as plotly_json
 
     from core import views  # noqa: F401

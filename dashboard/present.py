@@ -102,7 +102,7 @@ def _is_number(frame: pd.DataFrame, column: str, dtype: Any) -> bool:
     if dtype.kind in "iuf":  # integers and floats, numpy's or pandas' nullable
         return True
     # DECIMAL arrives as Decimal objects (core.store's exact types).
-    return dtype == object and any(isinstance(v, Decimal) for v in frame[column].iloc[:20])
+    return str(dtype) == "object" and any(isinstance(v, Decimal) for v in frame[column].iloc[:20])
 
 
 @functools.lru_cache(maxsize=256)
