@@ -89,7 +89,7 @@ def values(column: Iterable[Any]) -> list[Any]:
         # NA and NaN as None: the loop below takes several times as long.
         import pyarrow as pa
 
-        return pa.Array.from_pandas(column).to_pylist()  # type: ignore[no-any-return]
+        return pa.Array.from_pandas(column).to_pylist()
     out: list[Any] = []
     for v in _items(column):
         if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):

@@ -56,7 +56,7 @@ def _json_values(column: pd.Series) -> list[Any]:
         # for NA and NaN, a quarter faster than tolist() and a scan for NA.
         import pyarrow as pa
 
-        return pa.Array.from_pandas(column).to_pylist()  # type: ignore[no-any-return]
+        return pa.Array.from_pandas(column).to_pylist()
     values = column.tolist()
     if column.dtype != object:  # dates and times as pandas types
         return [None if v is pd.NA or v != v else v for v in values]
