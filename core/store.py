@@ -41,6 +41,7 @@ from core.lru import MISSING, BoundedLRU
 # that never make one (`dekomp export status-history`) start without them.
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 DEFAULT_DB = Path("data/dekomp.duckdb")
@@ -169,6 +170,11 @@ def _exact_types() -> dict[Any, Any]:
     }
 
 
+def frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow result as a DataFrame with ``Snapshot.df``'s exact types."""
+    return table.to_pandas(types_mapper=_exact_types().get)
+
+
 _NAMED_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -261,8 +267,12 @@ class Snapshot:
     def df(self, sql: str, params: Params = None) -> pd.DataFrame:
         """The result as a DataFrame with exact types: DECIMAL as Decimal,
         DATE as datetime.date, integers and booleans nullable (never float)."""
-        table = self._cursor.sql(sql, params=_bind(sql, params)).to_arrow_table()
-        return table.to_pandas(types_mapper=_exact_types().get)
+        return frame(self.arrow(sql, params))
+
+    def arrow(self, sql: str, params: Params = None) -> pa.Table:
+        """The result as an Arrow table (what a table card shows needs no
+        DataFrame: dashboard.present reads Arrow too)."""
+        return self._cursor.sql(sql, params=_bind(sql, params)).to_arrow_table()
 
     def rows(self, sql: str, params: Params = None) -> list[tuple]:
         return self._cursor.execute(sql, _bind(sql, params)).fetchall()

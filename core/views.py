@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 from core import compliance as rules
 from core import derived, selection
@@ -81,11 +82,13 @@ HEAD_MIN_ROWS = 10_000  # a derived table this small is read whole by ``head``'s
 
 def head(
     snap: Snapshot, view: str, f: Filters, n: int, equal: dict[str, object] | None = None
-) -> tuple[pd.DataFrame, int] | None:
+) -> tuple[pa.Table, int] | None:
     """The first ``n`` rows of ``view`` (a name of ``TABLES``) under ``f``
     and ``equal`` (column = value), and how many rows there are, read from
     the derived table without fetching the rest: the table of every year
-    shows 500 of 57,000 rules' rows.
+    shows 500 of 57,000 rules' rows. As Arrow (``store.frame`` makes the
+    view's DataFrame of it): a table card turns it into rows without pandas,
+    which took as long as the query (dashboard.present).
 
     The count is a second query only when there are ``n`` rows or more; a
     filter that leaves fewer is one query. Against building the whole view
@@ -110,9 +113,9 @@ def head(
             raise ValueError(f"not a column: {column!r}")
         where = combine(where, f"{alias}.{column} = $equal_{i}")
         params[f"equal_{i}"] = value
-    rows = snap.df(_select(name, alias, where, limit=n), params)
-    if len(rows) < n:
-        return rows, len(rows)
+    rows = snap.arrow(_select(name, alias, where, limit=n), params)
+    if rows.num_rows < n:
+        return rows, rows.num_rows
     unordered = _select(name, alias, where, ordered=False)
     return rows, int(snap.scalar(f"SELECT count(*) FROM ({unordered})", params))
 

@@ -242,8 +242,7 @@ def card_output(
     if not spec.chart and spec.view in views.TABLES:
         first = views.head(snap, spec.view, filters, MAX_TABLE_ROWS, equal)
     if first is not None:
-        frame, total = first
-        shown = frame
+        shown, total = first  # Arrow: rows and columns are made without pandas
     else:
         frame = VIEWS[spec.view].build(snap, filters)
         for column, value in equal.items():

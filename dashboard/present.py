@@ -18,6 +18,7 @@ from dashboard.i18n import BABEL_LOCALES, translator, valid
 
 if TYPE_CHECKING:  # pandas loads with the first frame, not with the app
     import pandas as pd
+    import pyarrow as pa
 
 SHARE_COLUMNS = {
     "institution_share_agreed",
@@ -39,13 +40,38 @@ def locale(lang: str) -> str:
     return BABEL_LOCALES[valid(lang)]
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def records(rows: pd.DataFrame | pa.Table) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts: exact numbers as numbers, dates as ISO text,
     no value as None. Column by column: a card's table is up to
-    MAX_TABLE_ROWS rows of twenty columns on every filter click."""
-    columns = [_json_values(frame[c]) for c in frame.columns]
-    names = list(frame.columns)
+    MAX_TABLE_ROWS rows of twenty columns on every filter click. From a
+    DataFrame, or straight from Arrow (views.head: three times faster than
+    Arrow to pandas to rows)."""
+    if _is_arrow(rows):
+        names = list(rows.column_names)
+        columns = [_arrow_json_values(c) for c in rows.columns]
+    else:
+        names = list(rows.columns)
+        columns = [_json_values(rows[c]) for c in rows.columns]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _is_arrow(rows: object) -> bool:
+    return hasattr(rows, "schema") and hasattr(rows, "column_names")
+
+
+def _arrow_json_values(column: pa.ChunkedArray) -> list[Any]:
+    """As ``_json_values``, for an Arrow column (with core.store's types)."""
+    import pyarrow as pa
+
+    kind = column.type
+    values = column.to_pylist()
+    if pa.types.is_decimal(kind):
+        return [None if v is None else float(v) for v in values]
+    if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+        return [None if v is None else v.isoformat() for v in values]
+    if pa.types.is_floating(kind):
+        return [None if v is None or v != v else v for v in values]
+    return values
 
 
 def _json_values(column: pd.Series) -> list[Any]:
@@ -81,7 +107,7 @@ def _number_formatter(lang: str, digits: int) -> dict[str, str]:
 
 
 def column_defs(
-    frame: pd.DataFrame,
+    rows: pd.DataFrame | pa.Table,
     lang: str,
     wrap: tuple[str, ...] = (),
     hidden: tuple[str, ...] = (),
@@ -91,10 +117,19 @@ def column_defs(
     formatted, statuses as text with a coloured badge class. They depend
     only on the columns' kinds and the language, so they are made once per
     kind of table (a copy is handed out)."""
-    kinds = tuple(
-        (str(column), "number" if _is_number(frame, column, dtype) else "other")
-        for column, dtype in frame.dtypes.items()
-    )
+    if _is_arrow(rows):
+        import pyarrow as pa
+
+        number = (pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal)
+        kinds = tuple(
+            (field.name, "number" if any(test(field.type) for test in number) else "other")
+            for field in rows.schema
+        )
+    else:
+        kinds = tuple(
+            (str(column), "number" if _is_number(rows, column, dtype) else "other")
+            for column, dtype in rows.dtypes.items()
+        )
     return copy.deepcopy(_column_defs(kinds, valid(lang), wrap, hidden, first))
 
 

@@ -131,6 +131,44 @@ def test_table_rows_are_json_values() -> None:
     assert type(present.records(frame)[0]["n"]) is int
 
 
+def test_table_rows_and_columns_from_arrow_are_those_from_the_frame() -> None:
+    """views.head hands a table card Arrow; its rows and columns must be the
+    ones the same data gives as a DataFrame (core.store's exact types)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    import pyarrow as pa
+
+    from core import store
+    from dashboard import present
+
+    table = pa.table(
+        {
+            "year": pa.array([2020, None], pa.int64()),
+            "participants": pa.array([12, 3], pa.int32()),
+            "stale": pa.array([True, None]),
+            "spent_share": pa.array([Decimal("0.2500"), None], pa.decimal128(5, 4)),
+            "start_date": pa.array([dt.date(2020, 1, 31), None]),
+            "title": pa.array(["Lesing <i> Asker", None]),
+            "teacher_fte": pa.array([0.25, float("nan")]),
+        }
+    )
+    frame = store.frame(table)
+    assert present.records(table) == present.records(frame)
+    assert present.records(table)[0] == {
+        "year": 2020,
+        "participants": 12,
+        "stale": True,
+        "spent_share": 0.25,
+        "start_date": "2020-01-31",
+        "title": "Lesing <i> Asker",
+        "teacher_fte": 0.25,
+    }
+    assert set(present.records(table)[1].values()) == {None, 3}
+    for lang in ("nb", "en"):
+        assert present.column_defs(table, lang) == present.column_defs(frame, lang)
+
+
 def test_outputs_are_bounded_by_cells_too() -> None:
     from dashboard.outputs import weight
 

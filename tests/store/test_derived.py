@@ -138,7 +138,7 @@ def test_head_is_the_first_rows_of_the_view_and_their_count(
     for equal in EQUAL[view]:
         got = views.head(snap, view, f, n, equal)
         assert got is not None
-        first, total = got
+        first, total = store.frame(got[0]), got[1]
         whole = VIEWS[view].build(snap, f)
         for column, value in equal.items():
             whole = whole[whole[column] == value]
