@@ -76,6 +76,44 @@ def test_key_figures_are_the_same_from_derived_tables_and_live(
         assert views.key_figures(snap, f) == fast
 
 
+def test_a_forum_filter_counts_only_forum_years_with_a_member_owner(
+    demo_folder: Path, monkeypatch
+) -> None:
+    """The overview's sums per year and forum (views._key_figures_by_year_forum)
+    follow ``forums``: a forum filter keeps the forum's years that have a
+    member owner. The demo has none without, so one is made: Follo's owners
+    of 2020 left out of the memberships both derived paths read."""
+    real = selection._read_facts
+
+    def without_follo_2020(snap):
+        facts = real(snap)
+        kept = tuple(m for m in facts.memberships if m[:2] != (2020, "follo"))
+        return selection.Facts(facts.owners_by_type, facts.owners_by_knr, kept, facts.related)
+
+    monkeypatch.setattr(selection, "_read_facts", without_follo_2020)
+    with store.Store(demo_folder / "dekomp.duckdb").snapshot() as fresh:  # a fresh cache
+        for f in (Filters(forum="follo"), Filters(year=2020, forum="follo")):
+            by_sums = views.key_figures(fresh, f)
+            # The one query that answers under owner filters, on the same
+            # memberships: the same rows, summed the other way.
+            resolved = views.resolve(fresh, f)
+            chosen, params = views._params(fresh, resolved)
+            row = fresh.rows(
+                views._KEY_FIGURES.format(
+                    forums=views._forums_derived(resolved, chosen, False),
+                    distribution=views._distribution_derived(resolved, chosen, False),
+                    projects=views._projects_derived(resolved, chosen, False),
+                    compliance=views._compliance_derived(resolved, chosen, False),
+                    year=views.year_condition(resolved, "sy.year"),
+                ),
+                params,
+            )[0]
+            assert (by_sums.entitlement_nok, by_sums.awarded_nok) == (row[1], row[2])
+        assert by_sums.entitlement_nok == 0  # 2020 alone: Follo has no member owner left
+        with views.live():
+            assert views.key_figures(fresh, Filters(year=2020, forum="follo")).entitlement_nok > 0
+
+
 def test_another_as_of_date_is_answered_live(snap) -> None:
     """The derived tables are for the data's last date; an earlier date
     changes what is counted, and must not read them."""
