@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8050
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve test install install-test demo db chromium lint format templates clean bench \
+.PHONY: run serve test install install-test bytecode demo db chromium lint format templates clean bench \
         load nginx
 
 # Re-install when the project's dependencies change.
@@ -24,6 +24,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 install: $(VENV)/.installed
 
+# The app's own modules as bytecode (compileall only redoes changed files).
+# These machines set PYTHONDONTWRITEBYTECODE, so without it every process
+# compiles core/ and dashboard/ again: 10 ms of a `dekomp export`, 25 ms of
+# a worker's start (docs/performance.md).
+bytecode: install
+	@$(PY) -m compileall -q -j 0 core dashboard app.py gunicorn.conf.py >/dev/null
+
 install-test: $(VENV)/.installed-test
 
 # Build the demo database only if there is none.
@@ -35,12 +42,12 @@ db: install
 demo: install
 	$(VENV)/bin/dekomp demo --db "$(DB)"
 
-run: db
+run: db bytecode
 	DEKOMP_DB="$(DB)" HOST="$(HOST)" PORT="$(PORT)" $(PY) app.py
 
 # Production serving: gunicorn with workers and threads; every setting (workers,
 # threads, auth, limits) comes from the environment: see docs/deployment.md.
-serve: db
+serve: db bytecode
 	DEKOMP_DB="$(DB)" HOST="$(HOST)" PORT="$(PORT)" $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 # Debian's Chromium for the browser tests; Playwright never downloads one.
@@ -68,7 +75,7 @@ BENCH_SCALE    ?= 1.0
 BENCH_REQUESTS ?= 200
 BENCH_RESULTS  ?= bench/results.json
 
-bench: install-test chromium
+bench: install-test chromium bytecode
 	$(PY) -m bench.run --scale $(BENCH_SCALE) --requests $(BENCH_REQUESTS) --out $(BENCH_RESULTS)
 
 # The load test of docs/operations.md (load/run.py): locust users open pages and
@@ -82,7 +89,7 @@ LOAD_URL       ?=
 LOAD_INSTANCES ?= 1
 LOAD_NAME      ?=
 
-load: install-test chromium $(if $(filter-out 1,$(LOAD_INSTANCES)),nginx)
+load: install-test chromium bytecode $(if $(filter-out 1,$(LOAD_INSTANCES)),nginx)
 	$(PY) -m load.run --users $(LOAD_USERS) --duration $(LOAD_DURATION) --scale $(LOAD_SCALE) \
 		--instances $(LOAD_INSTANCES) $(if $(LOAD_URL),--url $(LOAD_URL)) \
 		$(if $(LOAD_NAME),--name $(LOAD_NAME))
