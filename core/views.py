@@ -62,7 +62,14 @@ def _params(snap: Snapshot, f: Filters) -> tuple[selection.Selection, dict[str, 
     return chosen, {**f.sql_params(), **chosen.params()}
 
 
-def _select(name: str, alias: str, where: str, ordered: bool = True, limit: int = 0) -> str:
+def _select(
+    name: str,
+    alias: str,
+    where: str,
+    ordered: bool = True,
+    limit: int = 0,
+    hidden: tuple[str, ...] = (),
+) -> str:
     """The rows of ``derived_<name>`` that ``where`` selects, in live order
     (unordered for a subquery that aggregates them).
 
@@ -73,7 +80,11 @@ def _select(name: str, alias: str, where: str, ordered: bool = True, limit: int 
     sort = ordered and "SELECT" in where.upper()
     order = f" ORDER BY {alias}._pos" if sort else ""
     cut = f" LIMIT {int(limit)}" if limit else ""
-    return f"SELECT {alias}.* EXCLUDE (_pos) FROM derived_{name} {alias} WHERE {where}{order}{cut}"
+    left_out = ", ".join(("_pos", *hidden))  # the row order, and selection columns
+    return (
+        f"SELECT {alias}.* EXCLUDE ({left_out}) FROM derived_{name} {alias} "
+        f"WHERE {where}{order}{cut}"
+    )
 
 
 _COLUMN = re.compile(r"[a-z_][a-z0-9_]*")
@@ -905,7 +916,7 @@ WITH RECURSIVE forward(knr, map_knr) AS (
 """
 
 _MUNICIPALITY_SUMS = """
-SELECT d.year, mp.map_knr AS map_municipality_number, m.name AS map_municipality_name,
+SELECT {by}d.year, mp.map_knr AS map_municipality_number, m.name AS map_municipality_name,
        count(*) AS owners,
        CAST(sum(d.teacher_fte) AS DECIMAL(9, 1)) AS teacher_fte,
        sum(d.entitlement_nok)::BIGINT AS entitlement_nok,
@@ -921,7 +932,7 @@ FROM {dist} d
 JOIN mapped mp ON mp.knr = d.municipality_number
 JOIN municipality m ON m.knr = mp.map_knr
 GROUP BY ALL
-ORDER BY d.year, mp.map_knr
+ORDER BY {by}d.year, mp.map_knr
 """
 
 MAP_YEAR = 2020  # the year of the boundaries in data/geo/
@@ -933,15 +944,30 @@ def municipalities(snap: Snapshot, f: Filters) -> pd.DataFrame:
     numbers through their 2020 predecessors. Owners abroad and county
     authorities have no municipality and are left out."""
     f = resolve(snap, f)
-    if _derived(snap, f) and not f.has_owner_filter:  # the whole view, by year
-        return snap.df(_select("municipalities", "m", year_condition(f, "m.year")), f.sql_params())
+    if _derived(snap, f) and not (f.municipality or f.owner_type):
+        # The whole view, or its sums per forum (an owner is in one forum a
+        # year): a plain read by year and forum, no sums to plan.
+        year = year_condition(f, "m.year")
+        if f.forum is None:
+            return snap.df(_select("municipalities", "m", year), f.sql_params())
+        where = combine("m.forum_id = $forum", year)
+        sql = _select("municipality_forums", "m", where, hidden=("forum_id",))
+        return snap.df(sql, f.sql_params())
     if _derived(snap, f):
         chosen, params = _params(snap, f)
         mapped = "WITH mapped AS (SELECT knr, map_knr FROM derived_map_numbers)"
         dist = f"({_distribution_derived(f, chosen, False)})"
-        return snap.df(mapped + _MUNICIPALITY_SUMS.format(dist=dist), params)
+        return snap.df(mapped + _MUNICIPALITY_SUMS.format(dist=dist, by=""), params)
     snap.register("dist", distribution(snap, f))
-    sql = _MAP_NUMBERS + _MUNICIPALITY_SUMS.format(dist="dist")
+    sql = _MAP_NUMBERS + _MUNICIPALITY_SUMS.format(dist="dist", by="")
+    return snap.df(sql, {"map_year": MAP_YEAR})
+
+
+def municipality_forum_groups(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """``municipalities`` per forum (derived table): the owners of a forum
+    summed per municipality, what a forum filter alone selects."""
+    snap.register("dist", distribution(snap, f))
+    sql = _MAP_NUMBERS + _MUNICIPALITY_SUMS.format(dist="dist", by="d.forum_id, ")
     return snap.df(sql, {"map_year": MAP_YEAR})
 
 
@@ -1288,6 +1314,7 @@ DERIVED: dict[str, Callable[[Snapshot, Filters], pd.DataFrame]] = {
     "funding_events": funding_event_groups,
     "funding_forum_events": funding_forum_groups,
     "municipalities": municipalities,
+    "municipality_forums": municipality_forum_groups,
 }
 
 
