@@ -26,6 +26,8 @@ def weight(value: Any) -> int:
     if isinstance(value, (list, tuple)):
         if value and isinstance(value[0], dict) and not isinstance(value, tuple):
             return 1 + len(value) * len(value[0])  # table rows
+        if value and not isinstance(value[0], (list, tuple, dict)):
+            return 1 + len(value)  # a chart's values, or a list of scalars
         return 1 + sum(weight(v) for v in value)
     if isinstance(value, dict):
         return 1 + sum(weight(v) for v in value.values())

@@ -8,7 +8,6 @@ download; only the headers are translated and the numbers formatted.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
 from decimal import Decimal
@@ -56,7 +55,8 @@ def records(rows: pd.DataFrame | pa.Table) -> list[dict[str, Any]]:
 
 
 def _is_arrow(rows: object) -> bool:
-    return hasattr(rows, "schema") and hasattr(rows, "column_names")
+    # Not hasattr(): a DataFrame looks a missing attribute up among its columns.
+    return type(rows).__module__.startswith("pyarrow")
 
 
 def _arrow_json_values(column: pa.ChunkedArray) -> list[Any]:
@@ -116,7 +116,8 @@ def column_defs(
     """AG Grid columns: translated headers, numbers right-aligned and
     formatted, statuses as text with a coloured badge class. They depend
     only on the columns' kinds and the language, so they are made once per
-    kind of table (a copy is handed out)."""
+    kind of table: the same list is handed out each time, to be read only
+    (Dash writes it to JSON; a deep copy took 0.25 ms a call)."""
     if _is_arrow(rows):
         import pyarrow as pa
 
@@ -130,7 +131,7 @@ def column_defs(
             (str(column), "number" if _is_number(rows, column, dtype) else "other")
             for column, dtype in rows.dtypes.items()
         )
-    return copy.deepcopy(_column_defs(kinds, valid(lang), wrap, hidden, first))
+    return _column_defs(kinds, valid(lang), wrap, hidden, first)
 
 
 def _is_number(frame: pd.DataFrame, column: str, dtype: Any) -> bool:
