@@ -151,7 +151,19 @@ def _tuples(frame: pd.DataFrame) -> Iterator[Any]:
     columns: iterating Arrow-backed columns value by value was a fifth of
     the rules' time."""
     row = namedtuple("Row", frame.columns)  # type: ignore[misc]
-    return map(row._make, zip(*(frame[c].tolist() for c in frame.columns), strict=True))
+    return map(row._make, zip(*(_values(frame[c]) for c in frame.columns), strict=True))
+
+
+def _values(column: pd.Series) -> list[Any]:
+    """A column's values; DECIMAL (an Arrow column, core.store) as Decimal
+    with None for no value, as the rules compare it (tolist() gives NA)."""
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.ArrowDtype):
+        import pyarrow as pa
+
+        return pa.Array.from_pandas(column).to_pylist()
+    return column.tolist()
 
 
 # --- R1 co-financing --------------------------------------------------------

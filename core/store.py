@@ -172,7 +172,20 @@ def _exact_types() -> dict[Any, Any]:
 
 def frame(table: pa.Table) -> pd.DataFrame:
     """An Arrow result as a DataFrame with ``Snapshot.df``'s exact types."""
-    return table.to_pandas(types_mapper=_exact_types().get)
+    return table.to_pandas(types_mapper=_exact_type)
+
+
+def _exact_type(arrow_type: pa.DataType) -> Any:
+    """DECIMAL stays an Arrow column (pandas' ArrowDtype): its values are
+    Decimal, exact, but made only when asked for. As Python Decimal objects
+    they were most of a card's conversion to pandas (the distribution of
+    every year: 2.0 against 0.46 ms)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if pa.types.is_decimal(arrow_type):
+        return pd.ArrowDtype(arrow_type)
+    return _exact_types().get(arrow_type)
 
 
 _NAMED_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -265,8 +278,9 @@ class Snapshot:
         return self._cache.get_or_compute((str(self.path), key), compute)
 
     def df(self, sql: str, params: Params = None) -> pd.DataFrame:
-        """The result as a DataFrame with exact types: DECIMAL as Decimal,
-        DATE as datetime.date, integers and booleans nullable (never float)."""
+        """The result as a DataFrame with exact types: DECIMAL as Decimal (in
+        an Arrow column), DATE as datetime.date, integers and booleans
+        nullable (never float)."""
         return frame(self.arrow(sql, params))
 
     def arrow(self, sql: str, params: Params = None) -> pa.Table:

@@ -1238,7 +1238,7 @@ def _key_figures_by_year_forum(snap: Snapshot, f: Resolved) -> dict[tuple, KeyFi
     figures: dict[tuple, list] = {}
 
     def states(year: int, forum: str | None) -> list[list]:
-        keys = [(year, None), (None, None)]
+        keys: list[tuple[int | None, str | None]] = [(year, None), (None, None)]
         if forum is not None:
             keys += [(year, forum), (None, forum)]
         return [figures.setdefault(k, [0, 0, 0, 0, 0, 0, {}, {}]) for k in keys]

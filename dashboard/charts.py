@@ -90,6 +90,13 @@ def values(column: Iterable[Any]) -> list[Any]:
         import pyarrow as pa
 
         return pa.Array.from_pandas(column).to_pylist()
+    if isinstance(column, pd.Series) and isinstance(column.dtype, pd.ArrowDtype):
+        import pyarrow as pa
+
+        if pa.types.is_decimal(column.dtype.pyarrow_dtype):  # DECIMAL (core.store)
+            # As below: whole numbers as int, others as float.
+            floats = pa.Array.from_pandas(column).cast(pa.float64()).to_pylist()
+            return [None if v is None else int(v) if v.is_integer() else v for v in floats]
     out: list[Any] = []
     for v in _items(column):
         if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):

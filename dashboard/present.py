@@ -78,11 +78,12 @@ def _json_values(column: pd.Series) -> list[Any]:
     import pandas as pd
 
     if column.dtype.kind in "iufbO" and column.dtype != object:
-        # Numbers, booleans and text through Arrow: Python values with None
-        # for NA and NaN, a quarter faster than tolist() and a scan for NA.
+        # Numbers, booleans, text and DECIMAL (core.store keeps it in Arrow)
+        # through Arrow: Python values with None for NA and NaN, a quarter
+        # faster than tolist() and a scan for NA.
         import pyarrow as pa
 
-        return pa.Array.from_pandas(column).to_pylist()
+        return _arrow_json_values(pa.chunked_array([pa.Array.from_pandas(column)]))
     values = column.tolist()
     if column.dtype != object:  # dates and times as pandas types
         return [None if v is pd.NA or v != v else v for v in values]
@@ -136,6 +137,8 @@ def column_defs(
 
 def _is_number(frame: pd.DataFrame, column: str, dtype: Any) -> bool:
     if dtype.kind in "iuf":  # integers and floats, numpy's or pandas' nullable
+        return True
+    if str(dtype).startswith("decimal"):  # DECIMAL as core.store reads it (Arrow)
         return True
     # DECIMAL arrives as Decimal objects (core.store's exact types).
     return str(dtype) == "object" and any(isinstance(v, Decimal) for v in frame[column].iloc[:20])

@@ -1156,3 +1156,26 @@ def test_evaluate_on_empty_inputs_gives_an_empty_frame_with_the_columns() -> Non
     result = c.evaluate(make_inputs())
     assert result.empty
     assert list(result.columns) == c.COLUMNS
+
+
+def test_rows_give_decimal_and_none_as_the_rules_compare_them() -> None:
+    """core.store reads DECIMAL into an Arrow column, whose tolist() gives NA
+    for no value; the rules test FTE with ``not`` and ``<=``, so their rows
+    carry Decimal or None."""
+    import pyarrow as pa
+
+    from core import store
+
+    frame = store.frame(
+        pa.table(
+            {
+                "fte_in_scope": pa.array([Decimal("12.5"), None], pa.decimal128(9, 1)),
+                "owners": pa.array([3, None], pa.int64()),
+            }
+        )
+    )
+    rows = list(c._tuples(frame))
+    assert rows[0].fte_in_scope == Decimal("12.5") and isinstance(rows[0].fte_in_scope, Decimal)
+    assert rows[1].fte_in_scope is None
+    assert not rows[1].fte_in_scope  # as R4 tests "no FTE in scope"
+    assert rows[0].owners == 3 and c._is_null(rows[1].owners)

@@ -167,6 +167,9 @@ def test_table_rows_and_columns_from_arrow_are_those_from_the_frame() -> None:
     assert set(present.records(table)[1].values()) == {None, 3}
     for lang in ("nb", "en"):
         assert present.column_defs(table, lang) == present.column_defs(frame, lang)
+        # No rows: DECIMAL is still a number column (its type says so).
+        empty = store.frame(table.slice(0, 0))
+        assert present.column_defs(empty, lang) == present.column_defs(table, lang)
 
 
 def test_outputs_are_bounded_by_cells_too() -> None:
