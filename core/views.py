@@ -629,10 +629,10 @@ def funding_over_time(snap: Snapshot, f: Filters) -> pd.DataFrame:
     """
     f = resolve(snap, f)
     if _derived(snap, f) and not (f.municipality or f.owner_type):
-        # Awards and projects by year and forum alike: the events per forum.
-        where = combine(year_condition(f, "e.year"), forum_condition(f, "e.forum_id"))
-        events = f"SELECT e.* FROM derived_funding_forum_events e WHERE {where}"
-        return snap.df(_FUNDING_DERIVED.format(events=events), f.sql_params())
+        # Every year and forum state is in the derived table, summed.
+        where = "s.year_key = $year_key AND s.forum_key = $forum_key"
+        sql = _select("funding_states", "s", where, hidden=("year_key", "forum_key"))
+        return snap.df(sql, {"year_key": f.year or 0, "forum_key": f.forum or ""})
     if _derived(snap, f):
         chosen, params = _params(snap, f)
         awards = combine(
@@ -711,15 +711,36 @@ def funding_event_groups(snap: Snapshot, f: Filters) -> pd.DataFrame:
     return snap.df(_FUNDING_EVENTS.format(awards=_AWARD_FIGURES), resolve(snap, f).sql_params())
 
 
-def funding_forum_groups(snap: Snapshot, f: Filters) -> pd.DataFrame:
-    """The funding events per month, scheme year and forum (derived table):
-    all a filter without owners selects on, in a quarter of the rows."""
-    sql = (
-        "SELECT month, year, forum_id, sum(awarded) AS awarded, sum(paid) AS paid, "
-        "sum(spent) AS spent, sum(confirmed) AS confirmed "
-        f"FROM ({_FUNDING_EVENTS.format(awards=_AWARD_FIGURES)}) GROUP BY ALL ORDER BY ALL"
-    )
+def funding_states(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """``funding_over_time`` for every filter state of a year, a forum, both
+    or neither (derived table; ``year_key`` 0 and ``forum_key`` '' for
+    none): without owner filters, awards and projects are selected alike by
+    year and forum, so each state is the events of its group summed, and a
+    first answer reads its rows instead of summing 38,000."""
+    sql = _FUNDING_STATES.format(events=_FUNDING_EVENTS.format(awards=_AWARD_FIGURES))
     return snap.df(sql, resolve(snap, f).sql_params())
+
+
+_FUNDING_STATES = """
+WITH by_state AS (
+    SELECT CASE WHEN grouping(year) = 1 THEN 0 ELSE year END AS year_key,
+           CASE WHEN grouping(forum_id) = 1 THEN '' ELSE forum_id END AS forum_key,
+           month, sum(awarded) AS awarded, sum(paid) AS paid, sum(spent) AS spent,
+           sum(confirmed) AS confirmed
+    FROM ({events})
+    GROUP BY GROUPING SETS ((month), (month, year), (month, forum_id), (month, year, forum_id))
+)
+SELECT year_key, forum_key, month,
+       awarded::BIGINT AS awarded_nok, paid::BIGINT AS paid_nok,
+       spent::BIGINT AS spent_nok, confirmed::BIGINT AS confirmed_nok,
+       sum(awarded) OVER w::BIGINT AS awarded_cumulative_nok,
+       sum(paid) OVER w::BIGINT AS paid_cumulative_nok,
+       sum(spent) OVER w::BIGINT AS spent_cumulative_nok,
+       sum(confirmed) OVER w::BIGINT AS confirmed_cumulative_nok
+FROM by_state
+WINDOW w AS (PARTITION BY year_key, forum_key ORDER BY month)
+ORDER BY year_key, forum_key, month
+"""
 
 
 _FUNDING_DERIVED = """
@@ -1312,7 +1333,7 @@ DERIVED: dict[str, Callable[[Snapshot, Filters], pd.DataFrame]] = {
     "status_month": status_month_groups,
     "spending_month": spending_month_groups,
     "funding_events": funding_event_groups,
-    "funding_forum_events": funding_forum_groups,
+    "funding_states": funding_states,
     "municipalities": municipalities,
     "municipality_forums": municipality_forum_groups,
 }
