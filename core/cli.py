@@ -328,5 +328,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+# Commands whose work is done when main returns: the file written and
+# renamed, or the rows written to stdout; nothing to close but a read-only
+# database.
+_NOTHING_TO_CLOSE = {"export"}
+
+
+def run() -> None:
+    """The ``dekomp`` console script: ``main``, then exit. After an export,
+    without Python's teardown of its modules and DuckDB's of its buffers
+    (about 20 ms of a 400 ms export of every status report: nothing there
+    is left to write)."""
+    code = main()
+    if sys.argv[1:2] and sys.argv[1] in _NOTHING_TO_CLOSE:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -180,6 +180,25 @@ def test_two_exports_are_byte_identical_in_separate_processes(demo_db, tmp_path:
     assert len(outputs[0]) > 10_000
 
 
+def test_the_console_script_exits_with_everything_written(demo_db, tmp_path: Path) -> None:
+    """``dekomp`` (core.cli.run) leaves an export without Python's teardown:
+    stdout and stderr must still be whole, and the exit code kept."""
+    with store.Store(demo_db).snapshot() as snap:
+        expected = export.view_bytes(snap, "status-history", Filters())
+    command = [str(VENV_BIN / "dekomp"), "export", "status-history", "--db", str(demo_db)]
+    piped = subprocess.run(command, capture_output=True, timeout=120)
+    assert (piped.returncode, piped.stdout) == (0, expected)
+    target = tmp_path / "history.csv"
+    written = subprocess.run([*command, "--out", str(target)], capture_output=True, timeout=120)
+    rows = expected.count(b"\r\n") - 1
+    assert written.returncode == 0
+    assert written.stderr.decode() == f"Skrev {rows} rader til {target}\n"
+    assert target.read_bytes() == expected
+    refused = subprocess.run([*command, "--year", "20x"], capture_output=True, timeout=120)
+    assert refused.returncode == 2
+    assert "ugyldig år" in refused.stderr.decode()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
