@@ -94,9 +94,7 @@ def values(column: Iterable[Any]) -> list[Any]:
         import pyarrow as pa
 
         if pa.types.is_decimal(column.dtype.pyarrow_dtype):  # DECIMAL (core.store)
-            # As below: whole numbers as int, others as float.
-            floats = pa.Array.from_pandas(column).cast(pa.float64()).to_pylist()
-            return [None if v is None else int(v) if v.is_integer() else v for v in floats]
+            return _decimal_values(pa.Array.from_pandas(column))
     out: list[Any] = []
     for v in _items(column):
         if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
@@ -111,6 +109,27 @@ def values(column: Iterable[Any]) -> list[Any]:
             out.append(float(v))
         else:
             out.append(str(v))
+    return out
+
+
+def _decimal_values(array: Any) -> list[Any]:
+    """A DECIMAL column as ``values`` gives it: whole numbers as int, others
+    as the float nearest the exact value (as float(Decimal)). Arrow's cast to
+    float is off by one unit in the last place for some values; the unscaled
+    integer divided by a power of ten is rounded once, correctly."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    scale = array.type.scale
+    unscaled = pc.cast(pc.multiply(array, pa.scalar(10**scale)), pa.int64())
+    out: list[Any] = []
+    for n in unscaled.to_pylist():
+        if n is None:
+            out.append(None)
+        elif n % 10**scale == 0:
+            out.append(n // 10**scale)
+        else:
+            out.append(n / 10**scale)
     return out
 
 
@@ -405,15 +424,10 @@ def municipality_map(frame: pd.DataFrame, lang: str) -> Figure:
     # Summed over the years in the frame (one row per municipality and year).
     sums: dict[tuple[str, str], list[float]] = {}
     for knr, name, awarded, fte in zip(
-        *(
-            _items(frame[c])
-            for c in (
-                "map_municipality_number",
-                "map_municipality_name",
-                "awarded_nok",
-                "teacher_fte",
-            )
-        ),
+        _items(frame["map_municipality_number"]),
+        _items(frame["map_municipality_name"]),
+        values(frame["awarded_nok"]),
+        values(frame["teacher_fte"]),
         strict=True,
     ):
         total = sums.setdefault((str(knr), str(name)), [0.0, 0.0])
