@@ -974,6 +974,10 @@ def municipalities(snap: Snapshot, f: Filters) -> pd.DataFrame:
         where = combine("m.forum_id = $forum", year)
         sql = _select("municipality_forums", "m", where, hidden=("forum_id",))
         return snap.df(sql, f.sql_params())
+    if _derived(snap, f) and not (f.forum or f.owner_type):  # a municipality alone
+        where = combine("m.knr_key = $knr", year_condition(f, "m.year"))
+        sql = _select("municipality_knrs", "m", where, hidden=("knr_key",))
+        return snap.df(sql, f.sql_params())
     if _derived(snap, f):
         chosen, params = _params(snap, f)
         mapped = "WITH mapped AS (SELECT knr, map_knr FROM derived_map_numbers)"
@@ -981,6 +985,20 @@ def municipalities(snap: Snapshot, f: Filters) -> pd.DataFrame:
         return snap.df(mapped + _MUNICIPALITY_SUMS.format(dist=dist, by=""), params)
     snap.register("dist", distribution(snap, f))
     sql = _MAP_NUMBERS + _MUNICIPALITY_SUMS.format(dist="dist", by="")
+    return snap.df(sql, {"map_year": MAP_YEAR})
+
+
+def municipality_knr_groups(snap: Snapshot, f: Filters) -> pd.DataFrame:
+    """``municipalities`` for each municipality filter (derived table, by
+    ``knr_key``): the owners in the number or one related to it by the
+    reforms, summed per municipality on the map."""
+    snap.register("dist", distribution(snap, f))
+    snap.register("related", related_municipalities(snap, f))
+    chosen = (
+        ", chosen AS (SELECT r.knr AS knr_key, d.* FROM dist d "
+        "JOIN related r ON r.related = d.municipality_number)"
+    )
+    sql = _MAP_NUMBERS + chosen + _MUNICIPALITY_SUMS.format(dist="chosen", by="d.knr_key, ")
     return snap.df(sql, {"map_year": MAP_YEAR})
 
 
@@ -1336,6 +1354,7 @@ DERIVED: dict[str, Callable[[Snapshot, Filters], pd.DataFrame]] = {
     "funding_states": funding_states,
     "municipalities": municipalities,
     "municipality_forums": municipality_forum_groups,
+    "municipality_knrs": municipality_knr_groups,
 }
 
 
