@@ -360,10 +360,12 @@ def _labels(frame: pd.DataFrame, column: str) -> list[str]:
 def owners_bars(frame: pd.DataFrame, lang: str) -> Figure:
     """Owners sorted by entitlement: entitlement against awarded."""
     tr = translator(lang)
-    ordered = frame.sort_values("entitlement_nok", ascending=False, kind="stable")
+    # The sort of one column, then the rows drawn: sorting every column of
+    # the distribution of all years (5,900 rows) took most of this chart.
+    largest = frame["entitlement_nok"].sort_values(ascending=False, kind="stable")
     series = [("entitlement_nok", "series.entitlement"), ("awarded_nok", "series.awarded")]
     return _row_bars(
-        ordered.head(MAX_BARS),
+        frame.loc[largest.index[:MAX_BARS]],
         len(frame),
         "owner_name",
         series,
