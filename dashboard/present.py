@@ -50,7 +50,7 @@ def records(rows: pd.DataFrame | pa.Table) -> list[dict[str, Any]]:
         columns = [_arrow_json_values(c) for c in rows.columns]
     else:
         names = list(rows.columns)
-        columns = [_json_values(rows[c]) for c in rows.columns]
+        columns = [_json_values(column) for _, column in rows.items()]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
@@ -92,7 +92,7 @@ def _json_values(column: pd.Series) -> list[Any]:
         # faster than tolist() and a scan for NA.
         import pyarrow as pa
 
-        return _arrow_json_values(pa.chunked_array([pa.Array.from_pandas(column)]))
+        return _arrow_json_values(pa.chunked_array([pa.Array.from_pandas(column.array)]))
     values = column.tolist()
     if column.dtype != object:  # dates and times as pandas types
         return [None if v is pd.NA or v != v else v for v in values]
