@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 META = "derived_meta"
 # Bump when a derived table's definition changes: a version file built with
 # another layout is read live, never through tables of the wrong shape.
-LAYOUT = 10
+LAYOUT = 11
 
 
 @dataclass(frozen=True)
