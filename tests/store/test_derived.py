@@ -49,6 +49,21 @@ def test_the_demo_version_has_its_derived_tables(snap) -> None:
 KEYS = pytest.mark.parametrize("in_place", [selection.IN_PLACE, 0], ids=["in-place", "hashed"])
 
 
+def test_the_rules_long_text_is_stored_uncompressed(snap) -> None:
+    """derived.UNCOMPRESSED: the columns a table card reads row by row are
+    stored without compression, the others as DuckDB chooses."""
+    stored = dict(
+        snap.rows(
+            "SELECT column_name, list(DISTINCT compression) FROM "
+            "pragma_storage_info('derived_compliance') WHERE segment_type = 'VARCHAR' "
+            "GROUP BY ALL"
+        )
+    )
+    for column in derived.UNCOMPRESSED["compliance"]:
+        assert stored[column] == ["Uncompressed"], column
+    assert "Uncompressed" not in stored["rule_id"]
+
+
 @KEYS
 @pytest.mark.parametrize("view", sorted(VIEWS))
 @pytest.mark.parametrize("f", STATES, ids=lambda f: f.to_query() or "all")
