@@ -118,6 +118,12 @@ class Filters:
         """Whether the state selects a subset of owners."""
         return any(v is not None for v in (self.forum, self.municipality, self.owner_type))
 
+    @property
+    def selects_owners(self) -> bool:
+        """Whether it selects owners by what they are (municipality, type),
+        not only by the forum they belong to in a year."""
+        return self.municipality is not None or self.owner_type is not None
+
 
 def related_municipalities_sql() -> str:
     """A subquery of every number linked to ``$knr`` by the reforms: the

@@ -91,6 +91,32 @@ _COLUMN = re.compile(r"[a-z_][a-z0-9_]*")
 HEAD_MIN_ROWS = 10_000  # a derived table this small is read whole by ``head``'s caller
 
 
+# A view computed at publish for every filter state of a year, a forum, both
+# or neither (``derived_<name>_states``): ``year_key`` 0 and ``forum_key`` ''
+# stand for no filter. Without owner filters such a view depends on nothing
+# else, so a first answer reads its rows instead of grouping thousands.
+
+
+def _state_keys(year: str, forum: str) -> str:
+    """The key columns of a state table built with ``_state_sets``."""
+    return (
+        f"CASE WHEN grouping({year}) = 1 THEN 0 ELSE {year} END AS year_key, "
+        f"CASE WHEN grouping({forum}) = 1 THEN '' ELSE {forum} END AS forum_key"
+    )
+
+
+def _state_sets(by: str, year: str, forum: str) -> str:
+    """Groups by ``by`` within every state: all, the year, the forum, both."""
+    return f"GROUPING SETS (({by}), ({by}, {year}), ({by}, {forum}), ({by}, {year}, {forum}))"
+
+
+def _read_state(snap: Snapshot, name: str, f: Filters) -> pd.DataFrame:
+    """The rows of ``derived_<name>`` for ``f``'s year and forum."""
+    where = "s.year_key = $year_key AND s.forum_key = $forum_key"
+    sql = _select(name, "s", where, hidden=("year_key", "forum_key"))
+    return snap.df(sql, {"year_key": f.year or 0, "forum_key": f.forum or ""})
+
+
 def head(
     snap: Snapshot, view: str, f: Filters, n: int, equal: dict[str, object] | None = None
 ) -> tuple[pa.Table, int] | None:
@@ -515,11 +541,8 @@ FROM at_month GROUP BY ALL ORDER BY month, status
 def status_by_month(snap: Snapshot, f: Filters) -> pd.DataFrame:
     """How many projects stood in each status at the end of each month."""
     f = resolve(snap, f)
-    if _derived(snap, f) and not (f.municipality or f.owner_type):
-        # Every start year and forum state is in the derived table, summed.
-        where = "s.year_key = $year_key AND s.forum_key = $forum_key"
-        sql = _select("status_states", "s", where, hidden=("year_key", "forum_key"))
-        return snap.df(sql, {"year_key": f.year or 0, "forum_key": f.forum or ""})
+    if _derived(snap, f) and not f.selects_owners:
+        return _read_state(snap, "status_states", f)
     if _derived(snap, f):
         chosen, params = _params(snap, f)
         sql = (
@@ -571,16 +594,11 @@ def status_states(snap: Snapshot, f: Filters) -> pd.DataFrame:
     rows instead of summing 286,000 (as ``funding_states``)."""
     snap.register("status_groups", status_month_groups(snap, f))
     return snap.df(
-        """
-        SELECT CASE WHEN grouping(start_year) = 1 THEN 0 ELSE start_year END AS year_key,
-               CASE WHEN grouping(forum_id) = 1 THEN '' ELSE forum_id END AS forum_key,
-               strftime(month_end, '%Y-%m') AS month, status, sum(projects)::BIGINT AS projects
-        FROM status_groups
-        GROUP BY GROUPING SETS ((month_end, status), (month_end, status, start_year),
-                                (month_end, status, forum_id),
-                                (month_end, status, start_year, forum_id))
-        ORDER BY year_key, forum_key, month, status
-        """
+        f"SELECT {_state_keys('start_year', 'forum_id')}, "
+        "strftime(month_end, '%Y-%m') AS month, status, sum(projects)::BIGINT AS projects "
+        "FROM status_groups "
+        f"GROUP BY {_state_sets('month_end, status', 'start_year', 'forum_id')} "
+        "ORDER BY year_key, forum_key, month, status"
     )
 
 
@@ -655,11 +673,8 @@ def funding_over_time(snap: Snapshot, f: Filters) -> pd.DataFrame:
     confirmations, and the projects started that year.
     """
     f = resolve(snap, f)
-    if _derived(snap, f) and not (f.municipality or f.owner_type):
-        # Every year and forum state is in the derived table, summed.
-        where = "s.year_key = $year_key AND s.forum_key = $forum_key"
-        sql = _select("funding_states", "s", where, hidden=("year_key", "forum_key"))
-        return snap.df(sql, {"year_key": f.year or 0, "forum_key": f.forum or ""})
+    if _derived(snap, f) and not f.selects_owners:
+        return _read_state(snap, "funding_states", f)
     if _derived(snap, f):
         chosen, params = _params(snap, f)
         awards = combine(
@@ -668,7 +683,7 @@ def funding_over_time(snap: Snapshot, f: Filters) -> pd.DataFrame:
             # As _funding_awards_where: owner awards only, to members of the forum.
             f"(e.owner_id IS NOT NULL AND {chosen.owner('e.owner_id')} "
             f"AND {chosen.member('e.owner_id', 'e.year')})"
-            if f.municipality or f.owner_type
+            if f.selects_owners
             else "TRUE",
         )
         projects = combine(
@@ -695,7 +710,7 @@ def _funding_awards_where(f: Filters, award: str, owner_id: str) -> str:
         forum_condition(f, f"{award}.forum_id"),
         # Owner filters keep owner awards only; institutions have no municipality.
         f"({owner_id} IS NOT NULL AND {owner_condition(f, 'o', year=f'{award}.year')})"
-        if f.municipality or f.owner_type
+        if f.selects_owners
         else "TRUE",
     )
 
@@ -744,18 +759,20 @@ def funding_states(snap: Snapshot, f: Filters) -> pd.DataFrame:
     none): without owner filters, awards and projects are selected alike by
     year and forum, so each state is the events of its group summed, and a
     first answer reads its rows instead of summing 38,000."""
-    sql = _FUNDING_STATES.format(events=_FUNDING_EVENTS.format(awards=_AWARD_FIGURES))
+    sql = _FUNDING_STATES.format(
+        events=_FUNDING_EVENTS.format(awards=_AWARD_FIGURES),
+        keys=_state_keys("year", "forum_id"),
+        sets=_state_sets("month", "year", "forum_id"),
+    )
     return snap.df(sql, resolve(snap, f).sql_params())
 
 
 _FUNDING_STATES = """
 WITH by_state AS (
-    SELECT CASE WHEN grouping(year) = 1 THEN 0 ELSE year END AS year_key,
-           CASE WHEN grouping(forum_id) = 1 THEN '' ELSE forum_id END AS forum_key,
-           month, sum(awarded) AS awarded, sum(paid) AS paid, sum(spent) AS spent,
+    SELECT {keys}, month, sum(awarded) AS awarded, sum(paid) AS paid, sum(spent) AS spent,
            sum(confirmed) AS confirmed
     FROM ({events})
-    GROUP BY GROUPING SETS ((month), (month, year), (month, forum_id), (month, year, forum_id))
+    GROUP BY {sets}
 )
 SELECT year_key, forum_key, month,
        awarded::BIGINT AS awarded_nok, paid::BIGINT AS paid_nok,
@@ -927,7 +944,7 @@ def _compliance_where(f: Filters, owners: str | None = None) -> str:
     return combine(
         year_condition(f, "r.year"),
         forum_condition(f, "r.forum_id"),
-        f"(r.owner_id IS NOT NULL AND {owners})" if f.municipality or f.owner_type else "TRUE",
+        f"(r.owner_id IS NOT NULL AND {owners})" if f.selects_owners else "TRUE",
     )
 
 
@@ -992,7 +1009,7 @@ def municipalities(snap: Snapshot, f: Filters) -> pd.DataFrame:
     numbers through their 2020 predecessors. Owners abroad and county
     authorities have no municipality and are left out."""
     f = resolve(snap, f)
-    if _derived(snap, f) and not (f.municipality or f.owner_type):
+    if _derived(snap, f) and not f.selects_owners:
         # The whole view, or its sums per forum (an owner is in one forum a
         # year): a plain read by year and forum, no sums to plan.
         year = year_condition(f, "m.year")
@@ -1223,7 +1240,7 @@ def key_figures(snap: Snapshot, f: Filters) -> KeyFigures:
     filter from sums per scheme year and forum read once per version; with
     one from the derived tables in one query; else by building the views."""
     f = resolve(snap, f)
-    if _derived(snap, f) and not (f.municipality or f.owner_type):
+    if _derived(snap, f) and not f.selects_owners:
         by_year_forum = snap.memo(
             ("key-figures", f.as_of), lambda: _key_figures_by_year_forum(snap, f)
         )
@@ -1312,10 +1329,10 @@ def _key_figures_by_year_forum(snap: Snapshot, f: Resolved) -> dict[tuple, KeyFi
     params = f.sql_params()
     for year, forum, *sums in snap.rows(_KEY_FIGURE_SUMS["forums"]):
         for figure in states(year, None):
-            _add(figure, 0, sums)
+            _add(figure, sums)
         if forum is not None and (year, forum) in with_members:
             for figure in states(year, forum)[2:]:
-                _add(figure, 0, sums)
+                _add(figure, sums)
     for year, forum, n in snap.rows(_KEY_FIGURE_SUMS["taking_part"]):
         for figure in states(year, forum):
             figure[5] += n
@@ -1342,9 +1359,9 @@ def _key_figures_by_year_forum(snap: Snapshot, f: Resolved) -> dict[tuple, KeyFi
     }
 
 
-def _add(figure: list, start: int, sums: list) -> None:
+def _add(figure: list, sums: list) -> None:
     for i, value in enumerate(sums):
-        figure[start + i] += value or 0
+        figure[i] += value or 0
 
 
 def related_municipalities(snap: Snapshot, f: Filters) -> pd.DataFrame:

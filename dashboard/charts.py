@@ -114,23 +114,11 @@ def values(column: Iterable[Any]) -> list[Any]:
 
 def _decimal_values(array: Any) -> list[Any]:
     """A DECIMAL column as ``values`` gives it: whole numbers as int, others
-    as the float nearest the exact value (as float(Decimal)). Arrow's cast to
-    float is off by one unit in the last place for some values; the unscaled
-    integer divided by a power of ten is rounded once, correctly."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    as float(Decimal) would (dashboard.present.unscaled)."""
+    from dashboard.present import unscaled
 
-    scale = array.type.scale
-    unscaled = pc.cast(pc.multiply(array, pa.scalar(10**scale)), pa.int64())
-    out: list[Any] = []
-    for n in unscaled.to_pylist():
-        if n is None:
-            out.append(None)
-        elif n % 10**scale == 0:
-            out.append(n // 10**scale)
-        else:
-            out.append(n / 10**scale)
-    return out
+    numbers, scale = unscaled(array)
+    return [None if n is None else n // scale if n % scale == 0 else n / scale for n in numbers]
 
 
 def texts(column: Iterable[Any]) -> list[str]:

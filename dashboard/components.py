@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -20,9 +19,6 @@ from dashboard import charts, ids, present
 from dashboard.i18n import translator
 from dashboard.outputs import OUTPUTS
 from dashboard.state import read_state
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 

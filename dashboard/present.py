@@ -65,22 +65,29 @@ def _arrow_json_values(column: pa.ChunkedArray) -> list[Any]:
 
     kind = column.type
     if pa.types.is_decimal(kind):
-        # float(Decimal) without making Decimals: the unscaled integer over
-        # the power of ten, one correctly rounded division (a table's four
-        # DECIMAL columns took most of its rows' time as Decimal objects).
-        import pyarrow.compute as pc
-
-        scale = 10**kind.scale
-        unscaled = pc.cast(pc.multiply(column, pa.scalar(scale)), pa.int64()).to_pylist()
-        return [None if n is None else n / scale for n in unscaled]
+        numbers, scale = unscaled(column)
+        return [None if n is None else n / scale for n in numbers]
     if pa.types.is_date32(kind):
-        return column.cast(pa.string()).to_pylist()  # type: ignore[no-any-return]
+        return column.cast(pa.string()).to_pylist()
     values = column.to_pylist()
     if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
         return [None if v is None else v.isoformat() for v in values]
     if pa.types.is_floating(kind):
         return [None if v is None or v != v else v for v in values]
     return values
+
+
+def unscaled(column: pa.Array | pa.ChunkedArray) -> tuple[list[int | None], int]:
+    """A DECIMAL column as integers and the power of ten they are over.
+    ``n / scale`` is float(Decimal) without making Decimals (one correctly
+    rounded division; Arrow's own cast to float is off by one unit in the
+    last place for some values), and a table's DECIMAL columns took most of
+    its rows' time as Decimal objects."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    scale = 10**column.type.scale
+    return pc.cast(pc.multiply(column, pa.scalar(scale)), pa.int64()).to_pylist(), scale
 
 
 def _json_values(column: pd.Series) -> list[Any]:

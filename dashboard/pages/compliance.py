@@ -4,8 +4,6 @@ its explanation; and the breaches and warnings per rule and forum."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
@@ -14,9 +12,6 @@ from core.compliance import RULES, STATUSES
 from dashboard import ids
 from dashboard.components import ANY, Card, card, register, table_card, text
 from dashboard.i18n import translator, valid
-
-if TYPE_CHECKING:
-    pass
 
 dash.register_page(
     __name__,
