@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 # Only light modules here: each command imports what it needs, so that
 # `dekomp export status-history` starts without pandas, pydantic or openpyxl.
-import duckdb
+import _duckdb  # the native module: see core/store.py
 
 from core import export, store
 from core.filters import OWNER_TYPES, FilterError, Filters
@@ -321,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except store.StoreError as err:
         print(f"Feil: {err}", file=sys.stderr)
         return EXIT_REJECTED
-    except (KeyboardInterrupt, duckdb.InterruptException):
+    except (KeyboardInterrupt, _duckdb.InterruptException):
         # Ctrl-C inside a DuckDB statement (an import's copy, a snapshot's
         # queries) comes back as DuckDB's own error: the same answer.
         print("Avbrutt. Publisert versjon er uendret.", file=sys.stderr)

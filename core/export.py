@@ -40,7 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-import duckdb
+import _duckdb  # the native module: see core/store.py
 
 from core import viewsql
 from core.columns import header
@@ -339,7 +339,7 @@ def write_query(
     if statement is not None:
         try:
             return int(snap.scalar(statement, params))
-        except duckdb.InterruptException as err:
+        except _duckdb.InterruptException as err:
             raise KeyboardInterrupt from err
         except RuntimeError as err:
             # DuckDB answers Ctrl-C during the COPY with this, not with

@@ -33,7 +33,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import duckdb
+# DuckDB's native module, not its package: `import duckdb` also loads the
+# package's Python layer (relations, expressions, Arrow sources), 45 ms that
+# `dekomp export` would spend before its COPY (`python -X importtime`). The
+# native module has connect, execute, fetch and every exception class; the
+# methods that need the layer (Snapshot.arrow, .register) import the package.
+import _duckdb
 
 from core.lru import MISSING, BoundedLRU
 
@@ -84,12 +89,12 @@ _DUCKDB_FAULTS = {
 }
 
 
-def _io_fault(err: duckdb.Error) -> int | None:
+def _io_fault(err: _duckdb.Error) -> int | None:
     text = str(err)
     return next((c for found, c in _DUCKDB_FAULTS.items() if found in text), None)
 
 
-def _write_fault(what: str, err: OSError | duckdb.Error) -> WriteFault:
+def _write_fault(what: str, err: OSError | _duckdb.Error) -> WriteFault:
     if isinstance(err, OSError):
         code, detail = err.errno, err.strerror or str(err)
     else:
@@ -268,7 +273,7 @@ class Snapshot:
     """One cursor on one version for the life of a request."""
 
     def __init__(
-        self, cursor: duckdb.DuckDBPyConnection, path: Path, cache: ResultCache | None = None
+        self, cursor: _duckdb.DuckDBPyConnection, path: Path, cache: ResultCache | None = None
     ) -> None:
         self._cursor = cursor
         self.path = path
@@ -289,6 +294,8 @@ class Snapshot:
     def arrow(self, sql: str, params: Params = None) -> pa.Table:
         """The result as an Arrow table (what a table card shows needs no
         DataFrame: dashboard.present reads Arrow too)."""
+        import duckdb  # noqa: F401  (adds .sql and Arrow results to connections)
+
         return self._cursor.sql(sql, params=_bind(sql, params)).to_arrow_table()
 
     def rows(self, sql: str, params: Params = None) -> list[tuple]:
@@ -299,13 +306,14 @@ class Snapshot:
         rows = self._cursor.execute(sql, _bind(sql, params)).fetchall()
         return rows[0][0] if rows else None
 
-    def relation(self, sql: str, params: Params = None) -> duckdb.DuckDBPyConnection:
+    def relation(self, sql: str, params: Params = None) -> _duckdb.DuckDBPyConnection:
         """The executed statement, for streaming its rows in batches."""
         return self._cursor.execute(sql, _bind(sql, params))
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """A DataFrame as a view for this snapshot's queries only. Passed as
         Arrow, so Decimal columns keep a precision that fits every value."""
+        import duckdb  # noqa: F401  (the Arrow sources that .register scans)
         import pyarrow as pa
 
         self._cursor.register(name, pa.Table.from_pandas(frame, preserve_index=False))
@@ -315,7 +323,7 @@ class Snapshot:
         return current_version(self._cursor)
 
 
-def current_version(conn: duckdb.DuckDBPyConnection) -> DataVersion:
+def current_version(conn: _duckdb.DuckDBPyConnection) -> DataVersion:
     # fetchall, not fetchone: an unfinished result would block the cursor.
     rows = conn.execute(
         "SELECT version_id, created_at, description FROM data_version "
@@ -335,10 +343,10 @@ class Store:
         self._lock = threading.Lock()
         self._pid: int | None = None
         self._target: Path | None = None
-        self._conn: duckdb.DuckDBPyConnection | None = None
+        self._conn: _duckdb.DuckDBPyConnection | None = None
         self.cache = ResultCache()
 
-    def _connection(self) -> tuple[Path, duckdb.DuckDBPyConnection]:
+    def _connection(self) -> tuple[Path, _duckdb.DuckDBPyConnection]:
         for _ in range(5):
             target = self.paths.published()
             if target is None:
@@ -350,8 +358,8 @@ class Store:
                 if self._pid == os.getpid() and self._target == target and self._conn:
                     return target, self._conn
                 try:
-                    conn = duckdb.connect(str(target), read_only=True)
-                except duckdb.IOException:
+                    conn = _duckdb.connect(str(target), read_only=True)
+                except _duckdb.IOException:
                     # Pruned between readlink and open: a newer one is published.
                     continue
                 # The previous connection is left to the garbage collector:
@@ -383,7 +391,7 @@ class Published:
     path: Path
 
 
-def create_schema(conn: duckdb.DuckDBPyConnection) -> None:
+def create_schema(conn: _duckdb.DuckDBPyConnection) -> None:
     conn.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
@@ -419,7 +427,7 @@ def _fsync_dir(path: Path) -> None:
 def build_version(
     db: Path | str,
     description: str,
-    build: Callable[[duckdb.DuckDBPyConnection, int], None],
+    build: Callable[[_duckdb.DuckDBPyConnection, int], None],
     *,
     keep: int = DEFAULT_KEEP_VERSIONS,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now().replace(microsecond=0),
@@ -441,7 +449,7 @@ def build_version(
                 stale.unlink()  # left by an importer that was killed
             if current is not None:
                 shutil.copyfile(current, staging)
-            conn = duckdb.connect(str(staging))
+            conn = _duckdb.connect(str(staging))
             try:
                 if current is None:
                     create_schema(conn)
@@ -457,12 +465,12 @@ def build_version(
                     conn.execute("COMMIT")
                 except BaseException:
                     # After an IO fault DuckDB refuses even the rollback.
-                    with contextlib.suppress(duckdb.Error):
+                    with contextlib.suppress(_duckdb.Error):
                         conn.execute("ROLLBACK")
                     raise
                 conn.execute("CHECKPOINT")
             finally:
-                with contextlib.suppress(duckdb.Error):
+                with contextlib.suppress(_duckdb.Error):
                     conn.close()
             target = paths.version_file(version_id)
             with open(staging, "rb") as handle:
@@ -476,10 +484,11 @@ def build_version(
             raise _write_fault(
                 f"kunne ikke skrive ny versjon i {paths.versions_dir}", err
             ) from None
-        except duckdb.Error as err:
+        except _duckdb.Error as err:
             # DuckDB reports the same faults in its own types (IO, Fatal at a
             # checkpoint, Transaction at a commit); anything else is a bug.
-            if not (isinstance(err, duckdb.IOException | duckdb.FatalException) or _io_fault(err)):
+            faults = _duckdb.IOException | _duckdb.FatalException
+            if not (isinstance(err, faults) or _io_fault(err)):
                 raise
             raise _write_fault(
                 f"kunne ikke skrive ny versjon i {paths.versions_dir}", err
@@ -498,7 +507,7 @@ def build_version(
         return Published(version_id, target)
 
 
-def _refresh_derived(conn: duckdb.DuckDBPyConnection, staging: Path) -> None:
+def _refresh_derived(conn: _duckdb.DuckDBPyConnection, staging: Path) -> None:
     """The views' precomputed tables (core.derived), in the same transaction:
     a version is published with them or not at all."""
     from core import derived
@@ -506,7 +515,7 @@ def _refresh_derived(conn: duckdb.DuckDBPyConnection, staging: Path) -> None:
     derived.refresh(conn, staging)
 
 
-def _next_version_id(conn: duckdb.DuckDBPyConnection) -> int:
+def _next_version_id(conn: _duckdb.DuckDBPyConnection) -> int:
     row = conn.execute("SELECT coalesce(max(version_id), 0) + 1 FROM data_version").fetchone()
     assert row is not None
     return int(row[0])
