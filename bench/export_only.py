@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench.run import BIN, TARGETS, dataset
+from bench.run import BIN, TARGETS, dataset, run_command
 
 
 def _children_cpu() -> float:
@@ -58,14 +58,14 @@ def measure(db: Path, repeat: int, dialect: str) -> dict[str, float]:
         command += ["--db", str(db), "--out", str(out)]
 
         def export() -> None:
-            subprocess.run(command, check=True, timeout=600, stderr=subprocess.DEVNULL)
+            run_command(command, 600, stderr=subprocess.DEVNULL)
 
         def copy() -> None:
             with duckdb.connect(str(version_file), read_only=True) as conn:
                 conn.execute(f"COPY ({sql}) TO '{copy_out}' (FORMAT csv)", params)
 
         def start() -> None:
-            subprocess.run([str(BIN / "python"), "-c", "import core.cli"], check=True, timeout=60)
+            run_command([str(BIN / "python"), "-c", "import core.cli"], 60)
 
         for _ in range(repeat):
             runs["export"].append(_timed(export))
