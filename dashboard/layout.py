@@ -21,6 +21,7 @@ from dash.exceptions import PreventUpdate
 from core import export, fmt
 from core.filters import FilterError, Filters
 from core.store import StoreError
+from core.summary import data_summary
 from dashboard import ids
 from dashboard.components import text
 from dashboard.i18n import LANGUAGES, translator, valid
@@ -369,18 +370,23 @@ clientside_callback(
 
 
 def _data_version(lang: str) -> str:
+    """The footer's data version, and that the data is illustrative where it
+    is the demo data (imported data is not)."""
     from dashboard import present, snapshot
 
+    tr = translator(lang)
     try:
         with snapshot() as snap:
             version = snap.version
+            is_demo = data_summary(snap).is_demo
     except StoreError:
-        return translator(lang)("footer.no_data")
-    return translator(lang)(
+        return tr("footer.no_data")
+    text = tr(
         "footer.version",
         version=version.version_id,
         time=fmt.datetime(version.created_at, present.locale(lang)),
     )
+    return f"{text} · {tr('footer.demo')}" if is_demo else text
 
 
 @callback(

@@ -18,6 +18,11 @@ def test_shell001_footer_names_the_version(page: Page, db: Path, serve, console_
     page.goto(url + "/")
     expect(page.locator("html")).to_have_attribute("lang", "nb")
     expect(page.locator("#data-version-footer")).to_contain_text("Dataversjon 1")
+    # The demo data says it is illustrative; the boundaries' source is always named.
+    expect(page.locator("#data-version-footer")).to_contain_text("· Demodataene er illustrative.")
+    expect(page.get_by_role("contentinfo").first).to_contain_text(
+        "· Kommunegrenser: © Kartverket, CC BY 4.0."
+    )
 
 
 def test_shell002_new_version_is_served_without_restart(
