@@ -438,6 +438,13 @@ def municipality_map(frame: pd.DataFrame, lang: str) -> Figure:
         "hovertemplate": "%{text}<br>%{z:,.0f} kr<extra></extra>",
     }
     # Mercator keeps Norway's shapes at 60° N; the default projection widens them.
+    # The colours start at 0 kr: a scale from the smallest to the largest
+    # value made municipalities 2 % apart look like opposites (one region's
+    # amounts per FTE are nearly equal), and one municipality's map labelled
+    # its bar "2 102" five times.
+    drawn = [z for z in per_fte if z is not None]
+    if drawn and max(drawn) > 0:
+        trace.update(zmin=0, zmax=max(drawn))
     geo = {"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"}}
     return _figure([trace], tr("chart.map"), lang, height=460, geo=geo)
 

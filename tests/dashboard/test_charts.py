@@ -118,3 +118,31 @@ def test_an_empty_figure_says_why(snap) -> None:
     figure = go.Figure(charts.empty("Ingen data for utvalget", "nb", "Fordeling"))
     assert figure.layout.annotations[0].text == "Ingen data for utvalget"
     assert figure.layout.meta["title"] == "Fordeling"
+
+
+@pytest.mark.parametrize("f", [Filters(year=2019), Filters(municipality="0301")], ids=str)
+def test_the_map_colours_start_at_zero(snap, f: Filters) -> None:
+    """kr per FTE from 0 to the largest value, also for a single
+    municipality (whose colour bar had one label repeated)."""
+    frame = VIEWS["municipalities"].build(snap, f)
+    trace = charts.municipality_map(frame, "nb")["data"][0]
+    sums: dict[str, list[float]] = {}
+    for knr, awarded, fte in zip(
+        frame["map_municipality_number"], frame["awarded_nok"], frame["teacher_fte"], strict=True
+    ):
+        total = sums.setdefault(str(knr), [0.0, 0.0])
+        total[0] += float(awarded)
+        total[1] += float(fte)
+    expected = {knr: a / t for knr, (a, t) in sums.items() if t}
+    assert dict(zip(trace["locations"], trace["z"], strict=True)) == pytest.approx(expected)
+    assert trace["zmin"] == 0
+    assert trace["zmax"] == pytest.approx(max(expected.values()))
+    go.Figure(charts.municipality_map(frame, "nb"))  # valid for Plotly
+
+
+def test_a_map_without_amounts_keeps_plotlys_own_scale(snap) -> None:
+    frame = VIEWS["municipalities"].build(snap, Filters(year=2019))
+    frame = frame.assign(awarded_nok=frame["awarded_nok"] * 0)
+    trace = charts.municipality_map(frame, "nb")["data"][0]
+    assert set(trace["z"]) == {0.0}
+    assert "zmin" not in trace and "zmax" not in trace
