@@ -110,12 +110,23 @@ class Selection:
         return _contains("related", self.related, knr)
 
 
+# A long list is hashed by a semi-join, which does not keep a table's stored
+# order; ``keeps_order`` tells a reader that needs that order to sort.
+_HASHED = "IN (SELECT unnest("
+
+
 def _contains(name: str, keys: tuple[str, ...] | None, expr: str) -> str:
     if keys is None:
         return "TRUE"
     if len(keys) <= IN_PLACE:
         return f"list_contains(${name}::VARCHAR[], {expr})"
-    return f"{expr} IN (SELECT unnest(${name}::VARCHAR[]))"
+    return f"{expr} {_HASHED}${name}::VARCHAR[]))"
+
+
+def keeps_order(where: str) -> bool:
+    """Whether a read of one table filtered by ``where`` keeps the table's
+    stored order: unless a key list of this module in it is hashed."""
+    return _HASHED not in where
 
 
 def select(snap: Snapshot, f: Filters) -> Selection:

@@ -241,8 +241,9 @@ class ResultCache:
             return _handed_out(compute())  # it failed or was too big to keep
         try:
             value = compute()
+            size = _size(value)  # a frame's deep memory use: not under the lock
             with self._lock:
-                self._entries.put(key, value, _size(value))
+                self._entries.put(key, value, size)
         finally:
             with self._lock:
                 del self._computing[key]

@@ -75,9 +75,9 @@ def _select(
 
     A derived table is stored in live order, and DuckDB keeps a table's order
     through WHERE and SELECT on that one table (its "order preservation"
-    rules), so only a subquery in ``where`` (a long list of keys, hashed:
-    core.selection) needs the sort, which was a third of such a query's time."""
-    sort = ordered and "SELECT" in where.upper()
+    rules), so only a long list of keys, hashed by a semi-join
+    (core.selection), needs the sort, which was a third of such a query's time."""
+    sort = ordered and not selection.keeps_order(where)
     order = f" ORDER BY {alias}._pos" if sort else ""
     cut = f" LIMIT {int(limit)}" if limit else ""
     left_out = ", ".join(("_pos", *hidden))  # the row order, and selection columns

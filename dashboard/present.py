@@ -156,7 +156,7 @@ def _is_number(frame: pd.DataFrame, column: str, dtype: Any) -> bool:
         return True
     if str(dtype).startswith("decimal"):  # DECIMAL as core.store reads it (Arrow)
         return True
-    # DECIMAL arrives as Decimal objects (core.store's exact types).
+    # DECIMAL in a frame made in Python (not read from DuckDB): Decimal objects.
     return str(dtype) == "object" and any(isinstance(v, Decimal) for v in frame[column].iloc[:20])
 
 

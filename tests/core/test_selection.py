@@ -97,3 +97,8 @@ def test_a_long_list_is_hashed_a_short_one_searched_in_place(
     assert chosen.forum_year("fy.forum_id", "fy.year") == (
         "fy.forum_id || '|' || fy.year IN (SELECT unnest($forum_years::VARCHAR[]))"
     )
+    # A hashed list is a semi-join: a read that needs the stored order sorts.
+    assert not selection.keeps_order(f"(e.year = $year) AND ({chosen.owner('e.owner_id')})")
+    monkeypatch.setattr(selection, "IN_PLACE", 400)
+    assert selection.keeps_order(f"(e.year = $year) AND ({chosen.owner('e.owner_id')})")
+    assert selection.keeps_order("TRUE")
