@@ -15,35 +15,16 @@ from __future__ import annotations
 import argparse
 import collections
 import functools
-import json
 import statistics
 import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.run import CALLBACKS, dataset, filter_states
+from bench.run import CALLBACKS, callback_body, dataset, filter_states, with_state
 
 
 def _body(dependencies: list[dict], output: str) -> dict[str, Any]:
-    spec = next(d for d in dependencies if output in d["output"])
-    outputs = [
-        {"id": o.split(".")[0], "property": o.split(".")[1]}
-        for o in spec["output"].strip(".").split("...")
-    ]
-    return {
-        "output": spec["output"],
-        "outputs": outputs if len(outputs) > 1 else outputs[0],
-        "inputs": [
-            {
-                "id": i["id"],
-                "property": i["property"],
-                "value": "alle" if "comp-" in i["id"] else None,
-            }
-            for i in spec["inputs"]
-        ],
-        "changedPropIds": [],
-        "state": [],
-    }
+    return callback_body(next(d for d in dependencies if output in d["output"]))
 
 
 PARTS: collections.Counter[str] = collections.Counter()  # seconds per part, --parts
@@ -99,10 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     states = filter_states(db)
 
     def call(body: dict, state: dict) -> float:
-        request = json.loads(json.dumps(body))
-        for item in request["inputs"]:
-            if item["id"] == "filter-state":
-                item["value"] = state
+        request = with_state(body, state)
         OUTPUTS.clear()
         started = time.perf_counter()
         response = client.post("/_dash-update-component", json=request)

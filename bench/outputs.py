@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench.run import dataset, filter_states
+from bench.run import callback_body, dataset, filter_states
 
 MORE_STATES = [
     "eiertype=private",
@@ -54,30 +54,11 @@ def answers(db: Path) -> dict[str, Any]:
     for spec in client.get("/_dash-dependencies").get_json():
         if "grid.rowData" not in spec["output"] and "ov-projects" not in spec["output"]:
             continue  # the cards (a table, or the overview's figures)
-        outputs = [
-            {"id": o.split(".")[0], "property": o.split(".")[1]}
-            for o in spec["output"].strip(".").split("...")
-        ]
         for q, f in states.items():
-            state = {"query": f.to_query(), "lang": "nb", "url_query": q}
-            inputs = [
-                {
-                    "id": i["id"],
-                    "property": i["property"],
-                    "value": state if i["id"] == "filter-state" else "alle",
-                }
-                for i in spec["inputs"]
-            ]
-            body = {
-                "output": spec["output"],
-                "outputs": outputs if len(outputs) > 1 else outputs[0],
-                "inputs": inputs,
-                "changedPropIds": [],
-                "state": [],
-            }
+            body = callback_body(spec, {"query": f.to_query(), "lang": "nb", "url_query": q})
             OUTPUTS.clear()  # a first answer, as after a new version
             response = client.post("/_dash-update-component", json=body)
-            key = f"card|{outputs[0]['id']}|{q}"
+            key = f"card|{spec['output'].strip('.').split('.')[0]}|{q}"
             out[key] = _hash(response.data) if response.status_code == 200 else response.status_code
     return out
 

@@ -355,12 +355,37 @@ def browser_pass(url: str) -> tuple[dict[str, int | None], dict[str, dict]]:
     return sizes, bodies
 
 
-def _with_state(body: dict, state: dict) -> dict:
+def with_state(body: dict, state: dict) -> dict:
+    """``body`` (a copy) with the filter state ``state``."""
     body = json.loads(json.dumps(body))
     for item in body.get("inputs", []):
         if isinstance(item, dict) and item.get("id") == "filter-state":
             item["value"] = state
     return body
+
+
+def callback_body(spec: dict, state: dict | None = None) -> dict:
+    """A request for the callback ``spec`` (an entry of /_dash-dependencies)
+    as the page sends it: the filter state ``state``, and every other input
+    (the rules card's selects) "alle"."""
+    outputs = [
+        {"id": o.split(".")[0], "property": o.split(".")[1]}
+        for o in spec["output"].strip(".").split("...")
+    ]
+    return {
+        "output": spec["output"],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": [
+            {
+                "id": i["id"],
+                "property": i["property"],
+                "value": state if i["id"] == "filter-state" else "alle",
+            }
+            for i in spec["inputs"]
+        ],
+        "changedPropIds": [],
+        "state": [],
+    }
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -388,14 +413,14 @@ def measure_callbacks(
         return took * 1000
 
     for body in bodies.values():  # one warm-up each: imports, connection, first query
-        call(_with_state(body, states[0]))
+        call(with_state(body, states[0]))
     call(PING)
     for i in range(n):
         state = states[i % len(states)]
         ping = dict(PING, inputs=[{"id": "ping-in", "property": "data", "value": i}])
         times["floor"].append(call(ping))
         for name, body in bodies.items():
-            times[name].append(call(_with_state(body, state)))
+            times[name].append(call(with_state(body, state)))
     return times
 
 
