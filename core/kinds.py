@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo, model_validator
 
 from core import parse as p
 
@@ -75,8 +75,25 @@ OptOrgNr = Annotated[str | None, _opt(p.parse_orgnr)]
 Year = Annotated[int, _field(p.parse_year)]
 HistoryYear = Annotated[int, _field(p.parse_history_year)]
 OptHistoryYear = Annotated[int | None, _opt(p.parse_history_year)]
-Date = Annotated[dt.date, _field(p.parse_date)]
-OptDate = Annotated[dt.date | None, _opt(p.parse_date)]
+# The validation context's set of date columns whose slash dates the file
+# proved to be day first (core.parse.slash_dates_day_first).
+DAY_FIRST = "day_first"
+
+
+def _date(required: bool) -> Any:
+    def parse(value: Any, info: ValidationInfo) -> dt.date | None:
+        if p.is_blank(value):
+            if required:
+                raise p.fail("required", "mangler verdi")
+            return None
+        day_first = info.field_name in (info.context or {}).get(DAY_FIRST, ())
+        return p.parse_date(value, day_first=day_first)
+
+    return BeforeValidator(parse)
+
+
+Date = Annotated[dt.date, _date(required=True)]
+OptDate = Annotated[dt.date | None, _date(required=False)]
 Nok = Annotated[int, _field(p.parse_money)]
 OptNok = Annotated[int | None, _opt(p.parse_money)]
 Share = Annotated[Decimal, _field(p.parse_share)]
@@ -176,7 +193,7 @@ class SuccessorRow(Row):
 class FrameRow(Row):
     year: Year
     region_id: Slug
-    frame_nok: Nok
+    frame_nok: PositiveNok
     cofinancing_rate: Share
     levels_in_scope: Annotated[list[str], _field(p.parse_choice_list(SCHOOL_LEVELS))]
     owner_types_in_scope: Annotated[list[str], _field(p.parse_choice_list(OWNER_TYPES))]
@@ -371,6 +388,12 @@ class Kind:
         return tuple(self.model.model_fields)
 
     @property
+    def date_columns(self) -> tuple[str, ...]:
+        return tuple(
+            n for n, f in self.model.model_fields.items() if dt.date in (f.annotation, *_args(f))
+        )
+
+    @property
     def required_columns(self) -> tuple[str, ...]:
         return tuple(n for n, f in self.model.model_fields.items() if f.is_required())
 
@@ -381,6 +404,10 @@ class Kind:
             return self.table_columns
         parent_only = set(self.parent.columns) - set(self.parent.key) if self.parent else set()
         return tuple(c for c in self.columns if c not in parent_only)
+
+
+def _args(info: Any) -> tuple[Any, ...]:
+    return tuple(getattr(info.annotation, "__args__", ()))
 
 
 OWNER = ("school_owner", ("owner_id",), "skoleeier")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pydantic_core import PydanticCustomError
@@ -26,7 +26,11 @@ MAX_NOK = 10**12  # far above any frame; keeps sums well inside BIGINT
 FIRST_SCHEME_YEAR = 2017
 LAST_SCHEME_YEAR = 2050
 
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# Spaces that may group digits by thousands: the space, the no-break space
+# that Excel and Babel write in Norwegian, the figure space, and the thin and
+# narrow no-break spaces of typeset text.
+GROUP_SPACES = " \u00a0\u2007\u2009\u202f"
+_SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")
 _FORMULA_START = ("=", "+", "@")
 
 # Human names of the rules, used in error reports and in docs/import-formats.md.
@@ -39,6 +43,7 @@ RULES: dict[str, str] = {
     "year": "årstall",
     "range": "gyldig område",
     "format": "format",
+    "ambiguous": "entydig skrivemåte",
     "choice": "tillatt verdi",
     "formula": "ingen formler",
     "boolean": "ja/nei",
@@ -51,6 +56,8 @@ RULES: dict[str, str] = {
     "consistent": "samme verdi som før",
     "municipality_year": "kommunen finnes det året",
     "owner_active": "skoleeieren finnes det året",
+    "one_owner": "én skoleeier om gangen",
+    "change": "rimelig endring fra året før",
     "file": "lesbar fil",
     "database": "databasens regler",
 }
@@ -69,65 +76,153 @@ def _text_of(value: Any) -> str:
     return value.strip() if isinstance(value, str) else str(value)
 
 
-def _number_text(value: Any) -> str:
-    """Normalise a numeric cell written the Norwegian or the English way."""
-    s = _SPACES.sub("", _text_of(value))
-    if s.startswith(_FORMULA_START):
-        raise fail("formula", "er en formel eller tekst, ikke et tall")
-    if s.endswith("kr"):
-        s = s[:-2]
-    if "," in s and "." in s:
-        # 1.234,50 (Norwegian thousands) or 1,234.50 (English thousands).
-        if s.rfind(",") > s.rfind("."):
-            s = s.replace(".", "").replace(",", ".")
+# A number as a Norwegian reader reads it: digits grouped by thousands with
+# spaces only, and at most one decimal mark, a comma or a point.
+_NUMBER = re.compile(
+    r"(?P<minus>[-\u2212])?"
+    rf"(?P<whole>[0-9]{{1,3}}(?:[{GROUP_SPACES}][0-9]{{3}})+|[0-9]*)"
+    r"(?:(?P<mark>[.,])(?P<fraction>[0-9]+))?"
+)
+# 1e3, 4,5E+05: what Excel shows of a number too wide for its column.
+_EXPONENT = re.compile(r"[-\u2212]?[0-9]*[.,]?[0-9]+[eE][-+]?[0-9]+")
+# One to three digits, a mark, then three digits: 450.000 and 1,000 are a
+# thousand times apart depending on whether the mark groups or decimates.
+_THOUSANDS_OR_DECIMAL = re.compile(r"[1-9][0-9]{0,2}")
+# kr 450 000, 450 000 kr, 450 000,- and 450 000,- kr.
+_CURRENCY = (
+    re.compile(r"^(?:kr\.?|nok)\s*", re.IGNORECASE),
+    re.compile(r"\s*(?:kr\.?|nok)$", re.IGNORECASE),
+    re.compile(r"[,.]-$"),
+)
+
+_NOT_A = {
+    "decimal": "er ikke et tall",
+    "integer": "er ikke et heltall",
+    "money": "er ikke et beløp i kroner",
+}
+
+
+def grouped(digits: str) -> str:
+    """1234567 -> 1 234 567, for the examples in messages."""
+    return f"{int(digits):,}".replace(",", " ")
+
+
+_MARK_NAMES = {".": "punktum", ",": "komma"}
+
+
+def _why_not_a_number(text: str, rule: str) -> PydanticCustomError:
+    compact = _SPACES.sub("", text)
+    if text.startswith("'") and re.search(r"[0-9]", text):
+        return fail(
+            rule,
+            "har en apostrof foran tallet, slik Excel viser tall lagret som tekst; "
+            "formater kolonnen som tall i Excel, eller fjern apostrofen",
+        )
+    marks = re.sub(r"[^.,']", "", compact)
+    if marks and re.fullmatch(r"[-\u2212]?[0-9]+(?:[.,'][0-9]+)+", compact):
+        # Several marks: read as the writer meant them (the last one decimal
+        # when both kinds appear), only to show how to write it.
+        if "." in marks and "," in marks:
+            written, fraction = compact.rsplit(marks[-1], 1)
+            whole = re.sub(r"[^0-9]", "", written)
+            example = f"{whole},{fraction} eller {grouped(whole)},{fraction}"
         else:
-            s = s.replace(",", "")
-    else:
-        s = s.replace(",", ".")
-    return s
+            digits = re.sub(r"[^0-9]", "", compact)
+            example = f"{int(digits)} eller {grouped(digits)}"
+        return fail(
+            "ambiguous",
+            "punktum, komma og apostrof kan ikke skille tusener: punktum og komma forveksles "
+            f"med desimaltegnet; skriv tallet uten tusenskille eller med mellomrom ({example})",
+        )
+    if re.fullmatch(r"[-\u2212]?[0-9.,]+", compact):
+        return fail(
+            "format",
+            "mellomrom i et tall skal bare skille grupper på tre sifre, for eksempel 1 234 567",
+        )
+    return fail(rule, _NOT_A[rule])
 
 
-def parse_decimal(value: Any) -> Decimal:
+def _ambiguous(match: re.Match[str], rule: str) -> PydanticCustomError:
+    whole, fraction, mark = match["whole"], match["fraction"], _MARK_NAMES[match["mark"]]
+    as_thousands = grouped(whole + fraction)
+    as_decimal = f"{whole},{fraction}".rstrip("0").rstrip(",")
+    if rule == "money":
+        kroner = "krone" if as_decimal == "1" else "kroner"
+        return fail(
+            "ambiguous",
+            f"tvetydig: {mark} foran tre sifre kan være tusenskille ({as_thousands} kr) eller "
+            f"desimaltegn ({as_decimal} kr); skriv {whole + fraction} eller {as_thousands} for "
+            f"{as_thousands} kroner, eller {as_decimal} for {as_decimal} {kroner}",
+        )
+    return fail(
+        "ambiguous",
+        f"tvetydig: {mark} foran tre sifre kan være tusenskille ({as_thousands}) eller "
+        f"desimaltegn ({as_decimal}); skriv {whole + fraction} eller {as_thousands} hvis du "
+        "mener tusentallet, uten punktum og komma",
+    )
+
+
+def _read_number(text: str, rule: str) -> Decimal:
+    """The number in ``text``, or an error whose rule is ``rule`` when the text
+    is no number at all. Refuses what a reader could take two ways."""
+    text = text.strip()
+    if text.startswith(_FORMULA_START):
+        raise fail("formula", "er en formel eller tekst, ikke et tall")
+    if _EXPONENT.fullmatch(text):
+        raise fail(
+            "format",
+            "tall i vitenskapelig notasjon (med E) godtas ikke; skriv tallet med alle sifre, "
+            "og formater kolonnen som tall uten eksponent i Excel",
+        )
+    match = _NUMBER.fullmatch(text)
+    if match is None or not (match["whole"] or match["fraction"]):
+        raise _why_not_a_number(text, rule)
+    whole = _SPACES.sub("", match["whole"]) or "0"
+    fraction = match["fraction"] or ""
+    if len(fraction) == 3 and _THOUSANDS_OR_DECIMAL.fullmatch(match["whole"]):
+        raise _ambiguous(match, rule)
+    sign = "-" if match["minus"] else ""
+    return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
+
+
+def _number_of(value: Any, rule: str) -> Decimal:
+    """A cell's number: Excel's typed cells as they are, text as read above."""
     if isinstance(value, bool):
-        raise fail("decimal", "er ikke et tall")
+        raise fail(rule, _NOT_A[rule])
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise fail("decimal", "er ikke et tall")
+            raise fail(rule, _NOT_A[rule])
         # Excel stores 12,3 computed by a formula as 12.300000000000002.
         return Decimal(repr(round(value, 9))).normalize()
     if isinstance(value, int | Decimal):
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise fail(rule, _NOT_A[rule])
         return Decimal(value)
-    try:
-        number = Decimal(_number_text(value))
-    except InvalidOperation:
-        raise fail("decimal", "er ikke et tall") from None
-    if not number.is_finite():
-        raise fail("decimal", "er ikke et tall")
-    return number
+    return _read_number(_text_of(value), rule)
+
+
+def parse_decimal(value: Any) -> Decimal:
+    return _number_of(value, "decimal")
 
 
 def parse_integer(value: Any) -> int:
-    try:
-        number = parse_decimal(value)
-    except PydanticCustomError as err:
-        if err.type == "formula":
-            raise
-        raise fail("integer", "er ikke et heltall") from None
+    number = _number_of(value, "integer")
     if number != number.to_integral_value():
         raise fail("integer", "er ikke et heltall")
     return int(number)
 
 
 def parse_money(value: Any) -> int:
-    try:
-        number = parse_decimal(value)
-    except PydanticCustomError as err:
-        if err.type == "formula":
-            raise
-        raise fail("money", "er ikke et beløp i kroner") from None
+    """Whole kroner: 450000, 450 000, 450000,00, kr 450 000, 450 000,-.
+    Never 450.000 or 1,000, which are a thousand times apart by locale."""
+    if isinstance(value, str):
+        value = value.strip()
+        for affix in _CURRENCY:
+            value = affix.sub("", value)
+    number = _number_of(value, "money")
     if number != number.to_integral_value():
         raise fail("money", "beløp skal være hele kroner, uten øre")
-    if number < 0:
+    if number.is_signed():  # -0 too: a minus has no place in an amount
         raise fail("range", "beløp kan ikke være negativt")
     if number > MAX_NOK:
         raise fail("range", "beløpet er urimelig høyt (over 1 000 milliarder kroner)")
@@ -161,7 +256,9 @@ def parse_history_year(value: Any) -> int:
     return year
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y")
+# Day first, as Norwegians write: 1.7.2018, 01.07.2018, 01.07.18.
+_DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y")
+_SLASH_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
 def _iso_date(text: str) -> dt.date | None:
@@ -174,7 +271,7 @@ def _iso_date(text: str) -> dt.date | None:
     return None
 
 
-def _date_in_other_formats(text: str) -> dt.date | None:
+def _dotted_date(text: str) -> dt.date | None:
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -183,7 +280,40 @@ def _date_in_other_formats(text: str) -> dt.date | None:
     return None
 
 
-def parse_date(value: Any) -> dt.date:
+def slash_dates_day_first(values: Iterable[Any]) -> bool:
+    """Whether a column's dates with slashes prove that the day comes first:
+    one of them has a first part over 12, and none a second part over 12.
+    03/02/2020 is 3 February in Norway and 2 March in the United States; only
+    the rest of the column can tell."""
+    day_first = month_first = False
+    for value in values:
+        if isinstance(value, str) and (match := _SLASH_DATE.fullmatch(value.strip())):
+            day_first |= 12 < int(match[1]) <= 31
+            month_first |= 12 < int(match[2]) <= 31
+    return day_first and not month_first
+
+
+def _slash_date(text: str, day_first: bool) -> dt.date | None:
+    match = _SLASH_DATE.fullmatch(text)
+    if match is None:
+        return None
+    if not day_first:
+        raise fail(
+            "ambiguous",
+            "en dato med skråstrek kan være dag/måned/år eller måned/dag/år, og ingen dato i "
+            "kolonnen viser hvilken (ingen har dag over 12); skriv DD.MM.ÅÅÅÅ "
+            f"({int(match[1]):02d}.{int(match[2]):02d}.{match[3]} hvis dagen står først) "
+            "eller ÅÅÅÅ-MM-DD",
+        )
+    try:
+        return dt.date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        return None
+
+
+def parse_date(value: Any, *, day_first: bool = False) -> dt.date:
+    """ISO dates and DD.MM.ÅÅÅÅ; DD/MM/ÅÅÅÅ only where ``day_first`` says the
+    column proved the order (``slash_dates_day_first``)."""
     if isinstance(value, dt.datetime):
         date = value.date()
     elif isinstance(value, dt.date):
@@ -194,7 +324,7 @@ def parse_date(value: Any) -> dt.date:
             raise fail("formula", "er en formel, ikke en dato")
         # Excel and pandas write datetimes as "2018-07-01 00:00:00".
         text = re.sub(r"[ T]00:00(:00)?$", "", text)
-        found = _iso_date(text) or _date_in_other_formats(text)
+        found = _iso_date(text) or _dotted_date(text) or _slash_date(text, day_first)
         if found is None:
             raise fail("date", "er ikke en dato; skriv ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ")
         date = found
@@ -251,10 +381,30 @@ def parse_pattern(pattern: str, description: str) -> Callable[[Any], str]:
     return parse
 
 
+_EXCEL_EXPONENT = re.compile(r"[0-9][.,][0-9]+E\+?[0-9]+", re.IGNORECASE)
+
+
+def _excel_identifier_hint(text: str, what: str) -> None:
+    """What Excel does to a column of long numbers, said so it can be undone."""
+    if text.startswith("'"):
+        raise fail(
+            "format",
+            f"{what} har en apostrof foran, slik Excel viser tall lagret som tekst; "
+            "formater kolonnen som tekst i Excel og skriv nummeret uten apostrof",
+        )
+    if _EXCEL_EXPONENT.fullmatch(text):
+        raise fail(
+            "format",
+            f"Excel har vist {what} i vitenskapelig notasjon, og sifrene etter de første er "
+            "tapt; formater kolonnen som tekst i Excel og skriv numrene inn på nytt",
+        )
+
+
 def parse_knr(value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = f"{int(value):04d}"
     text = _text_of(value)
+    _excel_identifier_hint(text, "kommunenummeret")
     if re.fullmatch(r"[0-9]{3}", text):
         text = "0" + text  # a leading zero lost in Excel
     if not re.fullmatch(r"[0-9]{4}", text):
@@ -276,6 +426,7 @@ def orgnr_check_digit(first_eight: str) -> int | None:
 def parse_orgnr(value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(int(value))
+    _excel_identifier_hint(_text_of(value), "organisasjonsnummeret")
     text = _SPACES.sub("", _text_of(value))
     if not re.fullmatch(r"[0-9]{9}", text):
         raise fail("format", "organisasjonsnummer skal ha ni sifre")
