@@ -86,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, metavar="FILE")
     load.add_argument("--keep", type=int, default=_keep_default(), help="versions to keep")
     load.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    load.add_argument(
+        "--errors",
+        type=Path,
+        metavar="FILE",
+        help="write every problem of a refused file to FILE as CSV for Excel",
+    )
 
     commands.add_parser("versions", parents=[common], help="list the data versions")
     derive = commands.add_parser(
@@ -122,12 +128,41 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _report(rejected: ingest.ImportRejected) -> int:
-    count = len(rejected.problems)
-    print(f"Importen ble avvist: {count} feil. Ingenting er endret.", file=sys.stderr)
-    for problem in rejected.problems:
-        print(f"  {problem}", file=sys.stderr)
+def _report(rejected: ingest.ImportRejected, errors: Path | None = None) -> int:
+    """The first problems in full, the rest counted (core.problems); every
+    one of them in ``errors``, when given."""
+    from core import problems
+
+    total = problems.count(len(rejected.problems))
+    print(f"Importen ble avvist: {total} feil. Ingenting er endret.", file=sys.stderr)
+    for line in problems.report_lines(rejected.problems):
+        print(f"  {line}", file=sys.stderr)
+    if errors is not None:
+        try:
+            with open(errors, "wb") as out:
+                problems.write_csv(rejected.problems, out)
+        except OSError as err:
+            print(f"Kunne ikke skrive feilene til {errors}: {err.strerror}", file=sys.stderr)
+        else:
+            print(f"Alle {total} feil er skrevet til {errors}.", file=sys.stderr)
+    elif len(rejected.problems) > problems.SHOWN_IN_FULL:
+        print("Skriv alle feilene til en CSV-fil med --errors FIL.", file=sys.stderr)
     return EXIT_REJECTED
+
+
+def _warn(warnings: Sequence[ingest.Problem]) -> None:
+    """Not wrong, but worth a second look (core.checks.warnings)."""
+    from core import problems
+
+    if not warnings:
+        return
+    noun = "advarsel" if len(warnings) == 1 else "advarsler"
+    sys.stdout.flush()  # after the result line, also when both go to one pipe
+    print(
+        f"{problems.count(len(warnings))} {noun} (ikke feil, men sjekk tallene):", file=sys.stderr
+    )
+    for line in problems.report_lines(warnings, noun="advarsler"):
+        print(f"  {line}", file=sys.stderr)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -149,6 +184,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     except ingest.ImportRejected as rejected:
         return _report(rejected)
     print(result.message)
+    _warn(result.warnings)
     return EXIT_OK
 
 
@@ -160,8 +196,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
             args.db, [(args.kind, args.file)], keep=args.keep, dry_run=args.dry_run
         )
     except ingest.ImportRejected as rejected:
-        return _report(rejected)
+        return _report(rejected, args.errors)
     print(result.message)
+    _warn(result.warnings)
     return EXIT_OK
 
 

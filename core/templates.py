@@ -1,6 +1,8 @@
-"""Import templates: one CSV per kind with its header and an example row,
-written for Norwegian Excel (UTF-8 with BOM, ``;``, decimal comma), so an
-adviser opens it, replaces the example and imports it as it is."""
+"""Import templates: one CSV per kind with its Norwegian header and an example
+row, written for Norwegian Excel (UTF-8 with BOM, ``;``, decimal comma), so an
+adviser opens it, replaces the example and imports it as it is. The English
+key of each header (what a program may write instead) is beside it in
+docs/import-formats.md (``core.headers``)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import csv
 import io
 from pathlib import Path
 
+from core.headers import template_header
 from core.kinds import KINDS
 
 # One example row per kind (a list where one row cannot stand alone); together
@@ -156,7 +159,7 @@ def template_bytes(kind: str) -> bytes:
     columns = KINDS[kind].columns
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow([template_header(kind, c) for c in columns])
     example = EXAMPLES[kind]
     for row in example if isinstance(example, list) else [example]:
         writer.writerow([row.get(c, "") for c in columns])

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from core import export, ingest, store
+from core import export, ingest, reader, store
 from tests.conftest import VENV_BIN, folder_state
 from tests.fixtures import make_malformed
 
@@ -59,7 +59,15 @@ REFUSED: dict[str, tuple[str, list[str]]] = {
     "missing-column.csv": ("fte", ["rad 1, kolonne «fte»: påkrevd kolonne mangler"]),
     "duplicate-column.csv": ("fte", ["rad 1, kolonne «year»: kolonnen finnes to ganger"]),
     "extra-column.csv": ("fte", ["rad 1, kolonne «kommentar»: ukjent kolonne for fte"]),
-    "norwegian-header.csv": ("fte", ["kolonne «skoleeier»", "kolonne «år»", "ukjent kolonne"]),
+    # Norwegian headers are read (år, skoleslag, årsverk, kilde); «skoleeier»
+    # names an owner, not an organisation number, so owner_id is missing.
+    "norwegian-header.csv": (
+        "fte",
+        [
+            "rad 1, kolonne «skoleeier»: ukjent kolonne for fte",
+            "rad 1, kolonne «owner_id»: påkrevd kolonne mangler; overskriften er «Org.nr.»",
+        ],
+    ),
     "no-header.csv": ("fte", ["rad 1, kolonne «958935420»: ukjent kolonne"]),
     "extra-cells.csv": ("fte", ["rad 2, verdi «x; y»", "flere celler enn overskriften"]),
     "bad-quote.csv": ("fte", ["rad 2:", "tegn etter et avsluttende anførselstegn"]),
@@ -327,7 +335,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(db: Path, monkeypatch) -> 
     )
     assert_unchanged(db, before)
     monkeypatch.delenv("DEKOMP_MAX_IMPORT_MB")
-    assert ingest.max_file_bytes() == 100 * 1024 * 1024
+    assert reader.max_file_bytes() == 100 * 1024 * 1024
 
 
 def test_size_limit_through_the_cli(db: Path) -> None:
