@@ -107,10 +107,15 @@ def _header_problems(kind: Kind, path: Path, table: RawTable, columns: list[str]
 
 
 def _header_row_below(kind: Kind, table: RawTable) -> int | None:
-    """The row (2-6) that holds the header when a title stands above it."""
+    """The row (2-6) that holds the header when a title stands above it: it
+    names more of the kind's columns than row 1 does, and two at least."""
+
+    def named(cells: Sequence[str]) -> int:
+        return len({headers.column_of(kind.name, c) for c in cells if c} - {None})
+
+    least = max(min(2, len(kind.columns)), named(table.top[0]) + 1 if table.top else 0)
     for number, cells in enumerate(table.top[1:], start=2):
-        known = {headers.column_of(kind.name, c) for c in cells if c} - {None}
-        if len(known) >= min(2, len(kind.columns)):
+        if named(cells) >= least:
             return number
     return None
 
@@ -166,14 +171,14 @@ def _adapter(kind: Kind) -> TypeAdapter[Any]:
 def parse_file(kind: Kind, path: Path) -> ParsedFile:
     """Read and type-check a file. Problems are collected, not raised, except
     when the file cannot be read as a table of the kind's columns at all."""
-    table = read_table(path)
+    table = read_table(path, lambda name: headers.column_of(kind.name, name) is not None)
     data_hash = hashlib.sha256(path.read_bytes()).hexdigest()
     columns = _columns(kind, table)
     written: dict[str, str] = {}
     for column, name in zip(columns, table.header, strict=True):
         written.setdefault(column, name)
     problems = _header_problems(kind, path, table, columns)
-    if not set(columns) & set(kind.columns):
+    if not set(columns) & set(kind.columns) or _header_row_below(kind, table):
         raise _without_known_columns(kind, path, table, problems)
     if not table.rows and not problems:
         raise file_problem(path, "filen har overskrift, men ingen rader med data")
@@ -247,14 +252,19 @@ def parse_file(kind: Kind, path: Path) -> ParsedFile:
 
 
 def _to_frame(kind: Kind, models: Iterable[Any], numbers: list[int]) -> pd.DataFrame:
+    """The rows as Python values in object columns: an optional year stays an
+    int (pandas would make its column float), and a Decimal becomes its text,
+    which DuckDB casts exactly on INSERT (a float would round)."""
+    decimal = {c for c, f in kind.model.model_fields.items() if Decimal in _type_args(f.annotation)}
     records = [m.model_dump() for m in models]
-    frame = pd.DataFrame.from_records(records, columns=list(kind.columns))
-    # DuckDB casts these text forms exactly on INSERT; floats would round.
-    for column, info in kind.model.model_fields.items():
-        if Decimal in _type_args(info.annotation):
-            frame[column] = frame[column].map(lambda v: None if v is None else str(v))
-    frame[ROW] = numbers
-    return frame.astype({c: "object" for c in kind.columns})
+    columns: dict[str, Any] = {}
+    for column in kind.columns:
+        values = [r[column] for r in records]
+        if column in decimal:
+            values = [None if v is None else str(v) for v in values]
+        columns[column] = pd.Series(values, dtype=object)
+    columns[ROW] = numbers
+    return pd.DataFrame(columns)
 
 
 def _type_args(annotation: Any) -> tuple[Any, ...]:

@@ -297,18 +297,41 @@ def _slash_date(text: str, day_first: bool) -> dt.date | None:
     match = _SLASH_DATE.fullmatch(text)
     if match is None:
         return None
+    first, second, year = int(match[1]), int(match[2]), int(match[3])
     if not day_first:
+        _why_not_day_first(first, second, year)
+    try:
+        return dt.date(year, second, first)
+    except ValueError:
+        return None
+
+
+def _why_not_day_first(first: int, second: int, year: int) -> None:
+    """Refuse a slash date of a column that did not prove day first, saying
+    how to write it; return for what is no date either way."""
+    as_day_first = f"{first:02d}.{second:02d}.{year}"
+    if not (1 <= first <= 31 and 1 <= second <= 31):
+        return
+    if first <= 12 and second <= 12:
         raise fail(
             "ambiguous",
             "en dato med skråstrek kan være dag/måned/år eller måned/dag/år, og ingen dato i "
             "kolonnen viser hvilken (ingen har dag over 12); skriv DD.MM.ÅÅÅÅ "
-            f"({int(match[1]):02d}.{int(match[2]):02d}.{match[3]} hvis dagen står først) "
-            "eller ÅÅÅÅ-MM-DD",
+            f"({as_day_first} hvis dagen står først) eller ÅÅÅÅ-MM-DD",
         )
-    try:
-        return dt.date(int(match[3]), int(match[2]), int(match[1]))
-    except ValueError:
-        return None
+    if first <= 12 < second <= 31:
+        raise fail(
+            "ambiguous",
+            "datoen står som måned/dag/år (amerikansk rekkefølge), og kolonnen viser ikke "
+            f"hvilken rekkefølge som gjelder; skriv DD.MM.ÅÅÅÅ ({second:02d}.{first:02d}.{year} "
+            "hvis måneden står først) eller ÅÅÅÅ-MM-DD",
+        )
+    if second <= 12 < first <= 31:
+        raise fail(
+            "ambiguous",
+            "kolonnen har datoer med skråstrek i begge rekkefølger (dag/måned og måned/dag); "
+            f"skriv DD.MM.ÅÅÅÅ ({as_day_first} hvis dagen står først) eller ÅÅÅÅ-MM-DD",
+        )
 
 
 def parse_date(value: Any, *, day_first: bool = False) -> dt.date:

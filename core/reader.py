@@ -11,7 +11,7 @@ import csv
 import io
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,7 +93,10 @@ def check_file(path: Path) -> None:
         )
 
 
-def read_table(path: Path) -> RawTable:
+def read_table(path: Path, is_column: Callable[[str], bool] = lambda name: False) -> RawTable:
+    """The file as a table. ``is_column`` tells a header cell of the kind
+    being imported: it picks a CSV file's delimiter when a title stands above
+    the header."""
     check_file(path)
     try:
         data = path.read_bytes()
@@ -113,7 +116,7 @@ def read_table(path: Path) -> RawTable:
             "filen er ikke et gyldig Excel-regneark (.xlsx)"
             + ("; den ser ut som tekst (CSV): gi den endelsen .csv" if _is_text(data) else ""),
         )
-    return _read_csv(path, data)
+    return _read_csv(path, data, is_column)
 
 
 def _is_text(data: bytes) -> bool:
@@ -227,16 +230,25 @@ def _csv_error(err: csv.Error) -> str:
     return "filen er ikke gyldig CSV; er den avkortet?"
 
 
-def _delimiter(lines: list[str]) -> str:
-    """The delimiter of the header, or of the first line that has one (a
-    title above the header has none)."""
+def _delimiter(lines: list[str], is_column: Callable[[str], bool]) -> str:
+    """The delimiter that splits a line among the first into the most column
+    names (two at least); else the one found most often in the first line
+    that has one (a title above the header may have none)."""
+    named, found = 1, ""
+    for line in lines[:HEADER_SEARCH_ROWS]:
+        for delimiter in DELIMITERS:
+            names = sum(is_column(cell.strip(' "')) for cell in line.split(delimiter))
+            if names > named:
+                named, found = names, delimiter
+    if found:
+        return found
     for line in lines[:HEADER_SEARCH_ROWS]:
         if any(d in line for d in DELIMITERS):
             return max(DELIMITERS, key=line.count)
     return DELIMITERS[0]
 
 
-def _read_csv(path: Path, data: bytes) -> RawTable:
+def _read_csv(path: Path, data: bytes, is_column: Callable[[str], bool]) -> RawTable:
     if _is_utf16(data):
         raise file_problem(
             path,
@@ -255,7 +267,8 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
             f"filen er ikke UTF-8 (ugyldig byte 0x{data[err.start]:02x} på linje {line}); "
             "lagre den som «CSV UTF-8» i Excel",
         ) from None
-    delimiter = _delimiter(text[:65536].splitlines())  # LF, CRLF and the old Mac CR alike
+    # LF, CRLF and the old Mac CR alike.
+    delimiter = _delimiter(text[:65536].splitlines(), is_column)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     old_limit = csv.field_size_limit(MAX_CELL_CHARS)
     records: list[list[str]] = []
