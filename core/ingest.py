@@ -201,6 +201,8 @@ def parse_file(kind: Kind, path: Path) -> ParsedFile:
             )
         )
     for index, values in enumerate(table.rows):
+        if len(values) <= len(columns):
+            continue
         extra = [str(v) for v in values[len(columns) :] if not is_blank(v)]
         if extra:
             bad_rows.add(index)

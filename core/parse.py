@@ -166,6 +166,8 @@ def _read_number(text: str, rule: str) -> Decimal:
     """The number in ``text``, or an error whose rule is ``rule`` when the text
     is no number at all. Refuses what a reader could take two ways."""
     text = text.strip()
+    if text.isascii() and text.isdigit():
+        return Decimal(text)  # most cells: nothing to read two ways
     if text.startswith(_FORMULA_START):
         raise fail("formula", "er en formel eller tekst, ikke et tall")
     if _EXPONENT.fullmatch(text):
@@ -215,7 +217,7 @@ def parse_integer(value: Any) -> int:
 def parse_money(value: Any) -> int:
     """Whole kroner: 450000, 450 000, 450000,00, kr 450 000, 450 000,-.
     Never 450.000 or 1,000, which are a thousand times apart by locale."""
-    if isinstance(value, str):
+    if isinstance(value, str) and not value.isdigit():
         value = value.strip()
         for affix in _CURRENCY:
             value = affix.sub("", value)
@@ -287,7 +289,11 @@ def slash_dates_day_first(values: Iterable[Any]) -> bool:
     the rest of the column can tell."""
     day_first = month_first = False
     for value in values:
-        if isinstance(value, str) and (match := _SLASH_DATE.fullmatch(value.strip())):
+        if (
+            isinstance(value, str)
+            and "/" in value
+            and (match := _SLASH_DATE.fullmatch(value.strip()))
+        ):
             day_first |= 12 < int(match[1]) <= 31
             month_first |= 12 < int(match[2]) <= 31
     return day_first and not month_first
