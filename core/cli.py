@@ -140,7 +140,7 @@ def _report(rejected: ingest.ImportRejected, errors: Path | None = None) -> int:
     if errors is not None:
         try:
             with open(errors, "wb") as out:
-                problems.write_csv(rejected.problems, out)
+                export.write_problems(rejected.problems, out)
         except OSError as err:
             print(f"Kunne ikke skrive feilene til {errors}: {err.strerror}", file=sys.stderr)
         else:

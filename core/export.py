@@ -34,7 +34,7 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -49,6 +49,7 @@ from core.filters import Filters
 if TYPE_CHECKING:
     import pandas as pd
 
+    from core.problems import Problem
     from core.store import Snapshot
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -196,14 +197,19 @@ def headers(columns: Iterable[str], dialect: Dialect) -> list[str]:
 
 
 def write_rows(
-    columns: list[str], rows: Iterable[Iterable[Any]], out: BinaryIO, dialect: Dialect = CSV
+    columns: list[str],
+    rows: Iterable[Iterable[Any]],
+    out: BinaryIO,
+    dialect: Dialect = CSV,
+    header: Sequence[str] | None = None,
 ) -> int:
-    """Write a header and rows of Python values; returns the number of rows."""
+    """Write a header and rows of Python values; returns the number of rows.
+    The header is the columns' in the dialect, unless given."""
     if dialect.bom:
         out.write(b"\xef\xbb\xbf")
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     writer = csv.writer(text, delimiter=dialect.delimiter, lineterminator="\r\n")
-    writer.writerow(headers(columns, dialect))
+    writer.writerow(headers(columns, dialect) if header is None else header)
     count = 0
     for row in rows:
         writer.writerow([cell(v, dialect) for v in row])
@@ -211,6 +217,16 @@ def write_rows(
     text.flush()
     text.detach()
     return count
+
+
+PROBLEM_HEADER = ("Fil", "Rad", "Kolonne", "Verdi", "Regel", "Melding")
+
+
+def write_problems(problems: Iterable[Problem], out: BinaryIO) -> int:
+    """Every problem of a refused import, for the adviser to sort, filter and
+    fix in Norwegian Excel (``dekomp import --errors``); returns the count."""
+    rows = ([p.file, p.row, p.column, p.value, p.rule_name, p.message] for p in problems)
+    return write_rows(list(PROBLEM_HEADER), rows, out, DIALECTS["excel"], PROBLEM_HEADER)
 
 
 def write_csv(frame: pd.DataFrame, out: BinaryIO, dialect: Dialect = CSV) -> int:

@@ -36,11 +36,11 @@ from core import headers, store
 from core import parse as p
 from core.checks import ROW, ParsedFile, check, shown, warnings, write
 from core.kinds import DAY_FIRST, KINDS, LOAD_ORDER, Kind
-from core.parse import RULES, is_blank
+from core.parse import is_blank
 from core.problems import ImportRejected, Problem
 from core.reader import UNNAMED, RawTable, check_file, file_problem, read_table
 
-__all__ = ["RULES", "ImportRejected", "ImportResult", "Problem", "import_files"]
+__all__ = ["ImportRejected", "ImportResult", "Problem", "import_files"]
 
 
 @dataclass(frozen=True)

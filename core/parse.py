@@ -33,38 +33,9 @@ GROUP_SPACES = " \u00a0\u2007\u2009\u202f"
 _SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")
 _FORMULA_START = ("=", "+", "@")
 
-# Human names of the rules, used in error reports and in docs/import-formats.md.
-RULES: dict[str, str] = {
-    "required": "påkrevd verdi",
-    "integer": "heltall",
-    "decimal": "tall",
-    "money": "hele kroner",
-    "date": "dato",
-    "year": "årstall",
-    "range": "gyldig område",
-    "format": "format",
-    "ambiguous": "entydig skrivemåte",
-    "choice": "tillatt verdi",
-    "formula": "ingen formler",
-    "boolean": "ja/nei",
-    "one_of": "én av kolonnene",
-    "unknown_column": "ukjent kolonne",
-    "missing_column": "påkrevd kolonne",
-    "duplicate": "ingen duplikater",
-    "exists": "finnes allerede",
-    "reference": "kjent referanse",
-    "consistent": "samme verdi som før",
-    "municipality_year": "kommunen finnes det året",
-    "owner_active": "skoleeieren finnes det året",
-    "one_owner": "én skoleeier om gangen",
-    "change": "rimelig endring fra året før",
-    "file": "lesbar fil",
-    "database": "databasens regler",
-}
-
 
 def fail(rule: str, message: str, **context: Any) -> PydanticCustomError:
-    """An error for pydantic to collect; ``rule`` is a key of RULES."""
+    """An error for pydantic to collect; ``rule`` is a key of core.problems.RULES."""
     return PydanticCustomError(rule, message, context)
 
 

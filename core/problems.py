@@ -1,23 +1,47 @@
 """What is wrong with an imported file, and how it is told: one ``Problem``
-per cell, row or file; a report that stays readable when every row of a
-million-row file is wrong; and every problem as a CSV file to fix in Excel.
+per cell, row or file, under one of the ``RULES``; and a report that stays
+readable when every row of a million-row file is wrong.
 
-The command line prints ``report_lines``; the dashboard's upload page will
-show the same lines and offer the same CSV (``write_csv``).
+The command line prints ``report_lines`` and writes every problem as CSV for
+Excel (``core.export.write_problems``); the dashboard's upload page will show
+and offer the same.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
 
-from core.export import DIALECTS, cell
-from core.parse import RULES
+# Human names of the rules, used in error reports and in docs/import-formats.md.
+RULES: dict[str, str] = {
+    "required": "påkrevd verdi",
+    "integer": "heltall",
+    "decimal": "tall",
+    "money": "hele kroner",
+    "date": "dato",
+    "year": "årstall",
+    "range": "gyldig område",
+    "format": "format",
+    "ambiguous": "entydig skrivemåte",
+    "choice": "tillatt verdi",
+    "formula": "ingen formler",
+    "boolean": "ja/nei",
+    "one_of": "én av kolonnene",
+    "unknown_column": "ukjent kolonne",
+    "missing_column": "påkrevd kolonne",
+    "duplicate": "ingen duplikater",
+    "exists": "finnes allerede",
+    "reference": "kjent referanse",
+    "consistent": "samme verdi som før",
+    "municipality_year": "kommunen finnes det året",
+    "owner_active": "skoleeieren finnes det året",
+    "one_owner": "én skoleeier om gangen",
+    "change": "rimelig endring fra året før",
+    "file": "lesbar fil",
+    "database": "databasens regler",
+}
 
 SHOWN_IN_FULL = 50  # problems printed line by line before the summary
 MAX_GROUPS = 100  # summary lines at most; the rest are counted in one line
@@ -44,7 +68,12 @@ class Problem:
         if self.value is not None:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
             where.append(f"verdi «{printable(shown)}»")
-        return f"{', '.join(where)}: {printable(self.message)} (regel: {rule_name(self.rule)})"
+        return f"{', '.join(where)}: {printable(self.message)} (regel: {self.rule_name})"
+
+    @property
+    def rule_name(self) -> str:
+        """The rule in Norwegian, as reports name it."""
+        return rule_name(self.rule)
 
 
 class ImportRejected(Exception):
@@ -144,26 +173,3 @@ def report_lines(
             "kombinasjoner av kolonne og regel"
         )
     return lines
-
-
-ERROR_COLUMNS = ("Fil", "Rad", "Kolonne", "Verdi", "Regel", "Melding")
-
-
-def write_csv(problems: Iterable[Problem], out: BinaryIO) -> int:
-    """Every problem as a row of a CSV file for Norwegian Excel (BOM, ``;``,
-    CRLF), a value that would run as a formula neutralised; returns the count."""
-    excel = DIALECTS["excel"]
-    out.write(b"\xef\xbb\xbf")
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text, delimiter=excel.delimiter, lineterminator="\r\n")
-    writer.writerow(ERROR_COLUMNS)
-    written = 0
-    for p in problems:
-        writer.writerow(
-            [cell(v, excel) for v in (p.file, p.row, p.column, p.value, rule_name(p.rule))]
-            + [cell(p.message, excel)]
-        )
-        written += 1
-    text.flush()
-    text.detach()
-    return written

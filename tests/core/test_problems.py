@@ -1,13 +1,14 @@
 """core.problems: a report that stays readable however many rows are wrong
-(the first 50 in full, then counts per file, column and rule), and every
-problem as a CSV file for Norwegian Excel."""
+(the first 50 in full, then counts per file, column and rule); and every
+problem as a CSV file for Norwegian Excel (core.export.write_problems)."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from core.problems import Problem, groups, report_lines, write_csv
+from core.export import write_problems
+from core.problems import Problem, groups, report_lines
 
 
 def negative(row: int) -> Problem:
@@ -81,7 +82,7 @@ def test_every_problem_goes_to_the_csv_for_excel() -> None:
         Problem("fte.csv", None, None, None, "file", "filen er tom"),
     ]
     out = io.BytesIO()
-    assert write_csv(problems, out) == 3
+    assert write_problems(problems, out) == 3
     data = out.getvalue()
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.count(b"\r\n") == 4

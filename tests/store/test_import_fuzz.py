@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 from core import ingest, store, templates
 from core.kinds import KINDS, LOAD_ORDER
+from core.problems import RULES
 
 FUZZ = settings(
     max_examples=150,
@@ -90,7 +91,7 @@ def import_and_judge(db: Path, kind: str, path: Path) -> str:
         assert refused.problems
         for problem in refused.problems:
             assert problem.file == path.name
-            assert problem.rule in ingest.RULES
+            assert problem.rule in RULES
             assert problem.message
             assert not CONTROL.search(str(problem)), str(problem)
         assert cheap_state(db.parent) == before

@@ -51,7 +51,8 @@ import pytest
 from core import cli, headers, ingest, store
 from core.columns import COLUMNS
 from core.kinds import KINDS, LOAD_ORDER
-from core.parse import RULES, parse_orgnr
+from core.parse import parse_orgnr
+from core.problems import RULES
 from tests.conftest import DEMO_DIR, ROOT, VENV_BIN, folder_state
 
 TEMPLATES = ROOT / "data" / "templates"

@@ -22,7 +22,7 @@ FIXTURES = make_malformed.HERE
 
 # fixture -> (kind it is imported as, fragments the report must hold). Row
 # numbers are as Excel shows them (the header is row 1). "regel: X" is the
-# rule's Norwegian name (core.parse.RULES).
+# rule's Norwegian name (core.problems.RULES).
 REFUSED: dict[str, tuple[str, list[str]]] = {
     # encodings
     "utf16-bom.csv": ("fte", ["UTF-16", "lagre den som «CSV UTF-8»", "regel: lesbar fil"]),
