@@ -222,10 +222,21 @@ def write_rows(
 PROBLEM_HEADER = ("Fil", "Rad", "Kolonne", "Verdi", "Regel", "Melding")
 
 
+def _as_written(value: str | None) -> str | None:
+    """A refused value as the file had it: a spreadsheet would read 450.000 as
+    450 or 03/02/2019 as a date, the very misreadings being reported, so a
+    value it could take for a number or a date keeps a leading '."""
+    if value and (value[0].isdigit() or value[0] in ".,"):
+        return "'" + value
+    return value
+
+
 def write_problems(problems: Iterable[Problem], out: BinaryIO) -> int:
     """Every problem of a refused import, for the adviser to sort, filter and
     fix in Norwegian Excel (``dekomp import --errors``); returns the count."""
-    rows = ([p.file, p.row, p.column, p.value, p.rule_name, p.message] for p in problems)
+    rows = (
+        [p.file, p.row, p.column, _as_written(p.value), p.rule_name, p.message] for p in problems
+    )
     return write_rows(list(PROBLEM_HEADER), rows, out, DIALECTS["excel"], PROBLEM_HEADER)
 
 

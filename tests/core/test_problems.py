@@ -80,16 +80,24 @@ def test_every_problem_goes_to_the_csv_for_excel() -> None:
         negative(2),
         Problem("fte.csv", 3, "fte", "=cmd|' /C calc'!A0", "formula", "er en formel"),
         Problem("fte.csv", None, None, None, "file", "filen er tom"),
+        Problem("u.csv", 4, "Beløp (kr)", "450.000", "ambiguous", "tvetydig"),
+        Problem("u.csv", 5, "Utbetalt", "03/02/2019", "ambiguous", "tvetydig"),
+        Problem("u.csv", 6, "Tildelings-id", "T2018-999", "reference", "ukjent tildeling"),
     ]
     out = io.BytesIO()
-    assert write_problems(problems, out) == 3
+    assert write_problems(problems, out) == 6
     data = out.getvalue()
     assert data.startswith(b"\xef\xbb\xbf")
-    assert data.count(b"\r\n") == 4
+    assert data.count(b"\r\n") == 7
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows == [
         ["Fil", "Rad", "Kolonne", "Verdi", "Regel", "Melding"],
         ["fte.csv", "2", "fte", "'-2", "gyldig område", "lærerårsverk kan ikke være negativt"],
         ["fte.csv", "3", "fte", "'=cmd|' /C calc'!A0", "ingen formler", "er en formel"],
         ["fte.csv", "", "", "", "lesbar fil", "filen er tom"],
+        # What a spreadsheet would read as a number or a date keeps a ': 450,
+        # 3 February and 2 March are the misreadings being reported.
+        ["u.csv", "4", "Beløp (kr)", "'450.000", "entydig skrivemåte", "tvetydig"],
+        ["u.csv", "5", "Utbetalt", "'03/02/2019", "entydig skrivemåte", "tvetydig"],
+        ["u.csv", "6", "Tildelings-id", "T2018-999", "kjent referanse", "ukjent tildeling"],
     ]
