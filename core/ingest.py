@@ -21,6 +21,7 @@ surprising (``core.checks.warnings``). Problems are reported as
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -219,7 +220,7 @@ def parse_file(kind: Kind, path: Path) -> ParsedFile:
     # 03/02/2020 is read day first only where the column proves it.
     context = {
         DAY_FIRST: frozenset(
-            c for c in kind.date_columns if p.slash_dates_day_first(r.get(c) for r in rows)
+            c for c in kind.columns_of(dt.date) if p.slash_dates_day_first(r.get(c) for r in rows)
         )
     }
     models: list[Any] = []
@@ -257,7 +258,7 @@ def _to_frame(kind: Kind, models: Iterable[Any], numbers: list[int]) -> pd.DataF
     """The rows as Python values in object columns: an optional year stays an
     int (pandas would make its column float), and a Decimal becomes its text,
     which DuckDB casts exactly on INSERT (a float would round)."""
-    decimal = {c for c, f in kind.model.model_fields.items() if Decimal in _type_args(f.annotation)}
+    decimal = kind.columns_of(Decimal)
     records = [m.model_dump() for m in models]
     columns: dict[str, Any] = {}
     for column in kind.columns:
@@ -267,11 +268,6 @@ def _to_frame(kind: Kind, models: Iterable[Any], numbers: list[int]) -> pd.DataF
         columns[column] = pd.Series(values, dtype=object)
     columns[ROW] = numbers
     return pd.DataFrame(columns)
-
-
-def _type_args(annotation: Any) -> tuple[Any, ...]:
-    args = getattr(annotation, "__args__", ())
-    return (annotation, *args)
 
 
 # --- Putting it together --------------------------------------------------

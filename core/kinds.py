@@ -387,10 +387,12 @@ class Kind:
     def columns(self) -> tuple[str, ...]:
         return tuple(self.model.model_fields)
 
-    @property
-    def date_columns(self) -> tuple[str, ...]:
+    def columns_of(self, kind: type) -> tuple[str, ...]:
+        """The columns whose values are of ``kind`` (or None)."""
         return tuple(
-            n for n, f in self.model.model_fields.items() if dt.date in (f.annotation, *_args(f))
+            name
+            for name, info in self.model.model_fields.items()
+            if kind in (info.annotation, *getattr(info.annotation, "__args__", ()))
         )
 
     @property
@@ -404,10 +406,6 @@ class Kind:
             return self.table_columns
         parent_only = set(self.parent.columns) - set(self.parent.key) if self.parent else set()
         return tuple(c for c in self.columns if c not in parent_only)
-
-
-def _args(info: Any) -> tuple[Any, ...]:
-    return tuple(getattr(info.annotation, "__args__", ()))
 
 
 OWNER = ("school_owner", ("owner_id",), "skoleeier")
