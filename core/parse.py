@@ -18,6 +18,8 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from core.problems import count
+
 # Dates outside this window are typing errors (a year 1899 from Excel's
 # zero date, 2108 for 2018), not scheme data.
 FIRST_PLAUSIBLE_DATE = dt.date(2015, 1, 1)
@@ -73,11 +75,6 @@ _NOT_A = {
 }
 
 
-def grouped(digits: str) -> str:
-    """1234567 -> 1 234 567, for the examples in messages."""
-    return f"{int(digits):,}".replace(",", " ")
-
-
 _MARK_NAMES = {".": "punktum", ",": "komma"}
 
 
@@ -96,10 +93,10 @@ def _why_not_a_number(text: str, rule: str) -> PydanticCustomError:
         if "." in marks and "," in marks:
             written, fraction = compact.rsplit(marks[-1], 1)
             whole = re.sub(r"[^0-9]", "", written)
-            example = f"{whole},{fraction} eller {grouped(whole)},{fraction}"
+            example = f"{whole},{fraction} eller {count(int(whole))},{fraction}"
         else:
             digits = re.sub(r"[^0-9]", "", compact)
-            example = f"{int(digits)} eller {grouped(digits)}"
+            example = f"{int(digits)} eller {count(int(digits))}"
         return fail(
             "ambiguous",
             "punktum, komma og apostrof kan ikke skille tusener: punktum og komma forveksles "
@@ -115,7 +112,7 @@ def _why_not_a_number(text: str, rule: str) -> PydanticCustomError:
 
 def _ambiguous(match: re.Match[str], rule: str) -> PydanticCustomError:
     whole, fraction, mark = match["whole"], match["fraction"], _MARK_NAMES[match["mark"]]
-    as_thousands = grouped(whole + fraction)
+    as_thousands = count(int(whole + fraction))
     as_decimal = f"{whole},{fraction}".rstrip("0").rstrip(",")
     if rule == "money":
         kroner = "krone" if as_decimal == "1" else "kroner"
