@@ -125,9 +125,6 @@ def _without_known_columns(
     kind: Kind, path: Path, table: RawTable, problems: list[Problem]
 ) -> ImportRejected:
     """Why a header holds none of the kind's columns, as one refusal."""
-    below = _header_row_below(kind, table)
-    if below is not None:
-        return file_problem(path, f"overskriftene står i rad {below}; slett radene over", row=1)
     sheets = ""
     if len(table.sheets) > 1:
         sheets = (
@@ -178,8 +175,11 @@ def parse_file(kind: Kind, path: Path) -> ParsedFile:
     written: dict[str, str] = {}
     for column, name in zip(columns, table.header, strict=True):
         written.setdefault(column, name)
+    below = _header_row_below(kind, table)
+    if below is not None:
+        raise file_problem(path, f"overskriftene står i rad {below}; slett radene over", row=1)
     problems = _header_problems(kind, path, table, columns)
-    if not set(columns) & set(kind.columns) or _header_row_below(kind, table):
+    if not set(columns) & set(kind.columns):
         raise _without_known_columns(kind, path, table, problems)
     if not table.rows and not problems:
         raise file_problem(path, "filen har overskrift, men ingen rader med data")

@@ -61,11 +61,9 @@ _EXPONENT = re.compile(r"[-\u2212]?[0-9]*[.,]?[0-9]+[eE][-+]?[0-9]+")
 # One to three digits, a mark, then three digits: 450.000 and 1,000 are a
 # thousand times apart depending on whether the mark groups or decimates.
 _THOUSANDS_OR_DECIMAL = re.compile(r"[1-9][0-9]{0,2}")
-# kr 450 000, 450 000 kr, 450 000,- and 450 000,- kr.
-_CURRENCY = (
-    re.compile(r"^(?:kr\.?|nok)\s*", re.IGNORECASE),
-    re.compile(r"\s*(?:kr\.?|nok)$", re.IGNORECASE),
-    re.compile(r"[,.]-$"),
+# The amount in kr 450 000, 450 000 kr, 450 000,- and 450 000,- kr.
+_CURRENCY = re.compile(
+    r"(?:(?:kr\.?|nok)\s*)?(?P<amount>.*?)(?:[,.]-)?(?:\s*(?:kr\.?|nok))?", re.IGNORECASE
 )
 
 _NOT_A = {
@@ -79,6 +77,14 @@ _MARK_NAMES = {".": "punktum", ",": "komma"}
 
 
 def _why_not_a_number(text: str, rule: str) -> PydanticCustomError:
+    if text.startswith(_FORMULA_START):
+        return fail("formula", "er en formel eller tekst, ikke et tall")
+    if _EXPONENT.fullmatch(text):
+        return fail(
+            "format",
+            "tall i vitenskapelig notasjon (med E) godtas ikke; skriv tallet med alle sifre, "
+            "og formater kolonnen som tall uten eksponent i Excel",
+        )
     compact = _SPACES.sub("", text)
     if text.startswith("'") and re.search(r"[0-9]", text):
         return fail(
@@ -134,25 +140,19 @@ def _read_number(text: str, rule: str) -> Decimal:
     """The number in ``text``, or an error whose rule is ``rule`` when the text
     is no number at all. Refuses what a reader could take two ways."""
     text = text.strip()
-    if text.isascii() and text.isdigit():
-        return Decimal(text)  # most cells: nothing to read two ways
-    if text.startswith(_FORMULA_START):
-        raise fail("formula", "er en formel eller tekst, ikke et tall")
-    if _EXPONENT.fullmatch(text):
-        raise fail(
-            "format",
-            "tall i vitenskapelig notasjon (med E) godtas ikke; skriv tallet med alle sifre, "
-            "og formater kolonnen som tall uten eksponent i Excel",
-        )
+    if text.isdigit() and text.isascii():
+        return Decimal(text)  # the plain spelling: nothing to read two ways
     match = _NUMBER.fullmatch(text)
     if match is None or not (match["whole"] or match["fraction"]):
         raise _why_not_a_number(text, rule)
-    whole = _SPACES.sub("", match["whole"]) or "0"
-    fraction = match["fraction"] or ""
-    if len(fraction) == 3 and _THOUSANDS_OR_DECIMAL.fullmatch(match["whole"]):
+    whole, fraction = match["whole"], match["fraction"]
+    if fraction is None:
+        number = _SPACES.sub("", whole)
+    elif len(fraction) == 3 and _THOUSANDS_OR_DECIMAL.fullmatch(whole):
         raise _ambiguous(match, rule)
-    sign = "-" if match["minus"] else ""
-    return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
+    else:
+        number = f"{_SPACES.sub('', whole) or '0'}.{fraction}"
+    return Decimal("-" + number if match["minus"] else number)
 
 
 def _number_of(value: Any, rule: str) -> Decimal:
@@ -185,10 +185,10 @@ def parse_integer(value: Any) -> int:
 def parse_money(value: Any) -> int:
     """Whole kroner: 450000, 450 000, 450000,00, kr 450 000, 450 000,-.
     Never 450.000 or 1,000, which are a thousand times apart by locale."""
-    if isinstance(value, str) and not value.isdigit():
-        value = value.strip()
-        for affix in _CURRENCY:
-            value = affix.sub("", value)
+    if isinstance(value, str):
+        amount = _CURRENCY.fullmatch(value.strip())
+        assert amount is not None  # every text matches: the affixes are optional
+        value = amount["amount"]
     number = _number_of(value, "money")
     if number != number.to_integral_value():
         raise fail("money", "beløp skal være hele kroner, uten øre")

@@ -93,7 +93,7 @@ def check_file(path: Path) -> None:
         )
 
 
-def read_table(path: Path, is_column: Callable[[str], bool] = lambda name: False) -> RawTable:
+def read_table(path: Path, is_column: Callable[[str], bool]) -> RawTable:
     """The file as a table. ``is_column`` tells a header cell of the kind
     being imported: it picks a CSV file's delimiter when a title stands above
     the header."""
