@@ -35,7 +35,7 @@ def _hash(data: bytes) -> str:
 
 
 def answers(db: Path) -> dict[str, Any]:
-    from core import export, store
+    from core import export, store, views
     from core.filters import Filters
     from dashboard import create_app
     from dashboard.outputs import OUTPUTS
@@ -46,7 +46,7 @@ def answers(db: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with store.Store(db).snapshot() as snap:
         for q, f in states.items():
-            for name in export.VIEWS:
+            for name in views.VIEWS:
                 for dialect in ("excel", "csv"):
                     data = export.view_bytes(snap, name, f, export.DIALECTS[dialect])
                     out[f"export|{name}|{dialect}|{q}"] = _hash(data)

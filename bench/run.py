@@ -227,12 +227,12 @@ def dataset(scale: float) -> Path:
     db = folder / "dekomp.duckdb"
     if store.Paths(db).published() is not None:
         log(f"reusing {db}")
-        from core import derived
+        from core.data import facts
 
         with store.Store(db).snapshot() as snap:
-            current = derived.meta(snap) is not None
-        if not current:  # built by an older release: give it this release's tables
-            log("publishing this release's derived tables (dekomp derive)")
+            current = facts.stored_date(snap) is not None
+        if not current:  # built by an older release: give it this release's facts
+            log("publishing this release's facts (dekomp derive)")
             subprocess.run(
                 [str(BIN / "dekomp"), "derive", "--db", str(db)],
                 cwd=ROOT,

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 
 # Only light modules here: each command imports what it needs, so that
 # `dekomp export status-history` starts without pandas, pydantic or openpyxl.
-import _duckdb  # the native module: see core/store.py
+import duckdb
 
-from core import export, store
+from core import export, store, views
+from core.data import facts, versions
 from core.filters import OWNER_TYPES, FilterError, Filters
 
 if TYPE_CHECKING:
@@ -34,9 +35,9 @@ EXIT_USAGE = 2
 
 def _keep_default() -> int:
     try:
-        return int(os.environ.get("DEKOMP_KEEP_VERSIONS", store.DEFAULT_KEEP_VERSIONS))
+        return int(os.environ.get("DEKOMP_KEEP_VERSIONS", versions.DEFAULT_KEEP_VERSIONS))
     except ValueError:
-        return store.DEFAULT_KEEP_VERSIONS
+        return versions.DEFAULT_KEEP_VERSIONS
 
 
 class _KindNames:
@@ -97,16 +98,14 @@ def _parser() -> argparse.ArgumentParser:
     derive = commands.add_parser(
         "derive",
         parents=[common],
-        help="publish the current data again with this release's derived tables",
+        help="publish the current data again with this release's facts",
     )
     derive.add_argument("--keep", type=int, default=_keep_default(), help="versions to keep")
 
     exp = commands.add_parser(
         "export", parents=[common, filters], help="write a view as CSV (see docs/exports.md)"
     )
-    exp.add_argument(
-        "view", choices=list(export.VIEWS), metavar="VIEW", help=" ".join(export.VIEWS)
-    )
+    exp.add_argument("view", choices=list(views.VIEWS), metavar="VIEW", help=" ".join(views.VIEWS))
     exp.add_argument("--out", type=Path, help="output file (default: standard output)")
 
     snap = commands.add_parser(
@@ -203,12 +202,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_versions(args: argparse.Namespace) -> int:
-    versions = store.list_versions(args.db)
-    if not versions:
+    history = versions.list_versions(args.db)
+    if not history:
         print(f"Ingen versjoner i {args.db}.")
         return EXIT_OK
     print(f"{'versjon':>7}  {'tidspunkt':19}  {'status':9}  beskrivelse")
-    for v in versions:
+    for v in history:
         status = "gjeldende" if v.current else ("lagret" if v.on_disk else "slettet")
         print(f"{v.version_id:>7}  {v.created_at:%Y-%m-%d %H:%M:%S}  {status:9}  {v.description}")
         for kind, name, sha, rows in v.files:
@@ -217,19 +216,17 @@ def _cmd_versions(args: argparse.Namespace) -> int:
 
 
 def _cmd_derive(args: argparse.Namespace) -> int:
-    """After an upgrade that changed the derived tables (core.derived.LAYOUT),
-    the published version is served by the slower live queries until the next
-    import; this publishes the same data with the current tables now."""
-    from core import derived
-
+    """After an upgrade that changed the facts (core.data.facts.SHAPE), the
+    published version is answered from facts computed on demand until the
+    next import; this publishes the same data with stored facts now."""
     with store.Store(args.db).snapshot() as snap:
-        if derived.meta(snap) is not None:
-            print(f"Versjonen i {args.db} har allerede avledede tabeller for denne utgaven.")
+        if facts.stored_date(snap) is not None:
+            print(f"Versjonen i {args.db} har allerede fakta for denne utgaven.")
             return EXIT_OK
-    published = store.build_version(
-        args.db, "Avledede tabeller for denne utgaven", lambda conn, v: None, keep=args.keep
+    published = versions.build_version(
+        args.db, "Fakta for denne utgaven", lambda conn, v: None, keep=args.keep
     )
-    print(f"Publiserte versjon {published.version_id} med avledede tabeller.")
+    print(f"Publiserte versjon {published.version_id} med fakta.")
     return EXIT_OK
 
 
@@ -358,30 +355,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except store.StoreError as err:
         print(f"Feil: {err}", file=sys.stderr)
         return EXIT_REJECTED
-    except (KeyboardInterrupt, _duckdb.InterruptException):
+    except (KeyboardInterrupt, duckdb.InterruptException):
         # Ctrl-C inside a DuckDB statement (an import's copy, a snapshot's
         # queries) comes back as DuckDB's own error: the same answer.
         print("Avbrutt. Publisert versjon er uendret.", file=sys.stderr)
         return 130
 
 
-# Commands whose work is done when main returns: the file written and
-# renamed, or the rows written to stdout; nothing to close but a read-only
-# database.
-_NOTHING_TO_CLOSE = {"export"}
-
-
 def run() -> None:
-    """The ``dekomp`` console script: ``main``, then exit. After an export,
-    without Python's teardown of its modules and DuckDB's of its buffers
-    (about 20 ms of a 400 ms export of every status report: nothing there
-    is left to write)."""
-    code = main()
-    if sys.argv[1:2] and sys.argv[1] in _NOTHING_TO_CLOSE:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    sys.exit(code)
+    """The ``dekomp`` console script."""
+    sys.exit(main())
 
 
 if __name__ == "__main__":

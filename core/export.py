@@ -12,15 +12,14 @@ In every dialect a text cell that begins with ``=``, ``+``, ``-``, ``@``, TAB,
 CR or LF gets a leading ``'`` so a spreadsheet never runs it as a formula
 (OWASP "CSV injection"); numbers are never touched.
 
-Two writers give those bytes. A view that is one SQL statement
-(``View.sql``, from core.viewsql) is written by DuckDB's own CSV writer
-(``COPY``): the statement is wrapped in a SELECT that does in SQL what
+Every view is one SQL statement (core.views), written by DuckDB's own CSV
+writer (``COPY``): the statement is wrapped in a SELECT that does in SQL what
 ``cell`` does in Python (formula safety per text column, decimal comma) and
 names the columns by their headers, so no row passes through Python and the
-command needs no pandas. Every other view is built as a DataFrame
-(core.views) and written by ``write_rows`` with Python's csv module; so is a
-SQL view with a column type the SQL wrapper does not cover. The tests hold
-both writers to the same bytes.
+command needs no pandas. A column type the SQL wrapper does not cover makes
+the rows stream through ``write_rows`` (Python's csv module) instead; the
+tests hold both writers to the same bytes, which also write the import
+problem reports and the templates.
 """
 
 from __future__ import annotations
@@ -34,104 +33,23 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-import _duckdb  # the native module: see core/store.py
+import duckdb
 
-from core import viewsql
+from core import views
 from core.columns import header
 from core.filters import Filters
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from core.problems import Problem
     from core.store import Snapshot
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def _frame_of(name: str) -> Callable[[Snapshot, Filters], pd.DataFrame]:
-    """``core.views.<name>``, imported on the first call: core.views needs
-    pandas, which a command that never builds a frame should not load."""
-
-    def build(snap: Snapshot, f: Filters) -> pd.DataFrame:
-        from core import views
-
-        frame: pd.DataFrame = getattr(views, name)(snap, f)
-        return frame
-
-    build.__name__ = build.__qualname__ = name
-    return build
-
-
-@dataclass(frozen=True)
-class View:
-    name: str
-    build: Callable[[Snapshot, Filters], pd.DataFrame]
-    description: str
-    # Rows repeat a level (spent to date per report or month): money there
-    # does not add up, so a snapshot's totals leave these views out.
-    summable: bool = True
-    # The view as one SQL statement (the same rows and columns as ``build``)
-    # of the snapshot and filters whose as-of date is filled in, where it is
-    # one; None from it (say, a table the statement needs is missing) means
-    # ``build``. DuckDB then writes the CSV.
-    sql: Callable[[Snapshot, Filters], str | None] | None = None
-
-
-VIEWS: dict[str, View] = {
-    v.name: v
-    for v in [
-        View("distribution", _frame_of("distribution"), "one row per owner and year"),
-        View("forums", _frame_of("forums"), "one row per forum and year"),
-        View("compliance", _frame_of("compliance"), "one row per rule and subject"),
-        View(
-            "projects",
-            _frame_of("projects"),
-            "latest status of every project as of the date",
-        ),
-        View(
-            "status-history",
-            _frame_of("status_history"),
-            "every status report up to the date",
-            summable=False,
-            sql=lambda snap, f: viewsql.status_history_sql(f),
-        ),
-        View(
-            "status-by-month",
-            _frame_of("status_by_month"),
-            "projects per status at each month end",
-        ),
-        View(
-            "funding-over-time",
-            _frame_of("funding_over_time"),
-            "awarded, paid, spent, confirmed per month",
-        ),
-        View(
-            "municipalities",
-            _frame_of("municipalities"),
-            "the distribution per municipality",
-        ),
-        View(
-            "compliance-summary",
-            _frame_of("compliance_summary"),
-            "statuses per forum and rule",
-        ),
-        View("compliance-owners", _frame_of("compliance_owners"), "statuses per owner"),
-        View(
-            "spending-over-time",
-            _frame_of("spending_over_time"),
-            "spent and budget per forum, month",
-            summable=False,
-        ),
-        View("scheme-years", _frame_of("scheme_years"), "the scheme's parameters per year"),
-    ]
-}
 
 
 @dataclass(frozen=True)
@@ -182,14 +100,6 @@ def cell(value: Any, dialect: Dialect = CSV) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def python_rows(frame: pd.DataFrame) -> Iterator[list[Any]]:
-    """Rows as Python values: nullable integer and boolean columns give
-    ints and bools, never floats."""
-    columns = [frame[c].astype(object).where(frame[c].notna(), None) for c in frame.columns]
-    for values in zip(*columns, strict=True):
-        yield [v.item() if hasattr(v, "item") and not isinstance(v, Decimal) else v for v in values]
-
-
 def headers(columns: Iterable[str], dialect: Dialect) -> list[str]:
     if dialect.norwegian_headers:
         return [header(c, "nb") for c in columns]
@@ -238,17 +148,6 @@ def write_problems(problems: Iterable[Problem], out: BinaryIO) -> int:
         [p.file, p.row, p.column, _as_written(p.value), p.rule_name, p.message] for p in problems
     )
     return write_rows(list(PROBLEM_HEADER), rows, out, DIALECTS["excel"], PROBLEM_HEADER)
-
-
-def write_csv(frame: pd.DataFrame, out: BinaryIO, dialect: Dialect = CSV) -> int:
-    """Write ``frame`` in ``dialect``; returns the number of data rows."""
-    return write_rows(list(frame.columns), python_rows(frame), out, dialect)
-
-
-def csv_bytes(frame: pd.DataFrame, dialect: Dialect = CSV) -> bytes:
-    buffer = io.BytesIO()
-    write_csv(frame, buffer, dialect)
-    return buffer.getvalue()
 
 
 # --- DuckDB's writer: one SQL statement, written by COPY -----------------------
@@ -343,19 +242,6 @@ def copy_statement(
     )
 
 
-def _statement(snap: Snapshot, view: str, f: Filters) -> tuple[str, dict[str, Any]] | None:
-    """The view's SQL and the parameters it uses, if it is one statement."""
-    sql_of = VIEWS[view].sql
-    if sql_of is None:
-        return None
-    f = viewsql.with_as_of(snap, f)
-    sql = sql_of(snap, f)
-    if sql is None:
-        return None
-    used = set(_NAMED_PARAM.findall(sql))
-    return sql, {k: v for k, v in f.sql_params().items() if k in used}
-
-
 def write_query(
     snap: Snapshot, sql: str, params: dict[str, Any], target: Path, dialect: Dialect
 ) -> int:
@@ -366,7 +252,7 @@ def write_query(
     if statement is not None:
         try:
             return int(snap.scalar(statement, params))
-        except _duckdb.InterruptException as err:
+        except duckdb.InterruptException as err:
             raise KeyboardInterrupt from err
         except RuntimeError as err:
             # DuckDB answers Ctrl-C during the COPY with this, not with
@@ -400,21 +286,14 @@ def _scratch_file() -> Iterator[Path]:
 def export_file(snap: Snapshot, view: str, f: Filters, target: Path, dialect: Dialect = CSV) -> int:
     """Write ``view`` under the filters to the file ``target``, replacing
     what is there (the caller makes that atomic); returns the row count."""
-    statement = _statement(snap, view, f)
-    if statement is not None:
-        return write_query(snap, *statement, target, dialect)
-    with target.open("wb") as out:
-        return write_csv(VIEWS[view].build(snap, f), out, dialect)
+    return write_query(snap, *views.statement(snap, view, f), target, dialect)
 
 
 def export(snap: Snapshot, view: str, f: Filters, out: BinaryIO, dialect: Dialect = CSV) -> int:
     """Write ``view`` under the filters to the stream ``out``; returns the
-    row count. A SQL view is written by DuckDB to a scratch file first."""
-    statement = _statement(snap, view, f)
-    if statement is None:
-        return write_csv(VIEWS[view].build(snap, f), out, dialect)
+    row count. DuckDB writes it to a scratch file first."""
     with _scratch_file() as scratch:
-        count = write_query(snap, *statement, scratch, dialect)
+        count = export_file(snap, view, f, scratch, dialect)
         with scratch.open("rb") as data:
             # Gone before the first byte goes out: `dekomp export ... | head`
             # ends by SIGPIPE, which runs no cleanup.
@@ -424,11 +303,8 @@ def export(snap: Snapshot, view: str, f: Filters, out: BinaryIO, dialect: Dialec
 
 
 def view_bytes(snap: Snapshot, view: str, f: Filters, dialect: Dialect = CSV) -> bytes:
-    statement = _statement(snap, view, f)
-    if statement is None:
-        return csv_bytes(VIEWS[view].build(snap, f), dialect)
     with _scratch_file() as scratch:
-        write_query(snap, *statement, scratch, dialect)
+        export_file(snap, view, f, scratch, dialect)
         return scratch.read_bytes()
 
 

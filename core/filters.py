@@ -114,51 +114,27 @@ class Filters:
         }
 
     @property
-    def has_owner_filter(self) -> bool:
-        """Whether the state selects a subset of owners."""
-        return any(v is not None for v in (self.forum, self.municipality, self.owner_type))
-
-    @property
     def selects_owners(self) -> bool:
         """Whether it selects owners by what they are (municipality, type),
         not only by the forum they belong to in a year."""
         return self.municipality is not None or self.owner_type is not None
 
 
-def related_municipalities_sql() -> str:
-    """A subquery of every number linked to ``$knr`` by the reforms: the
-    number itself, the numbers that took over from it, and every number those
-    took over from. Nordre Follo (3020 or 3207) gives 0213 Ski and 0217
-    Oppegård; Ski gives Nordre Follo and, through it, Oppegård."""
-    return (
-        "(WITH RECURSIVE later(knr) AS ("
-        "   SELECT CAST($knr AS VARCHAR)"
-        "   UNION SELECT s.successor_knr FROM municipality_successor s"
-        "   JOIN later l ON s.knr = l.knr"
-        " ), earlier(knr) AS ("
-        "   SELECT knr FROM later"
-        "   UNION SELECT s.knr FROM municipality_successor s"
-        "   JOIN earlier e ON s.successor_knr = e.knr"
-        " ) SELECT knr FROM earlier)"
+def municipality_condition(f: Filters, column: str) -> str:
+    """``column`` (a municipality number) is the chosen municipality's number
+    or one related to it by the reforms (the fact ``related``)."""
+    if f.municipality is None:
+        return "TRUE"
+    return f"{column} IN (SELECT related FROM fact_related WHERE knr = $knr)"
+
+
+def owner_condition(f: Filters, owner_type: str, knr: str) -> str:
+    """The owner filters (type, municipality) on a row's owner, given the SQL
+    expressions of its type and municipality number."""
+    return combine(
+        "TRUE" if f.owner_type is None else f"{owner_type} = $owner_type",
+        municipality_condition(f, knr),
     )
-
-
-def owner_condition(f: Filters, owner: str = "o", year: str | None = None) -> str:
-    """Conditions on a ``school_owner`` alias. ``year`` is the SQL expression
-    of the row's scheme year, for forum membership in that year. (The derived
-    tables take these filters as lists of keys instead: core.selection.)"""
-    parts: list[str] = []
-    if f.owner_type is not None:
-        parts.append(f"{owner}.owner_type = $owner_type")
-    if f.municipality is not None:
-        parts.append(f"{owner}.knr IN {related_municipalities_sql()}")
-    if f.forum is not None:
-        in_year = f" AND fm.year = {year}" if year else ""
-        parts.append(
-            "EXISTS (SELECT 1 FROM forum_member fm WHERE fm.owner_id = "
-            f"{owner}.owner_id AND fm.forum_id = $forum{in_year})"
-        )
-    return " AND ".join(parts) or "TRUE"
 
 
 def year_condition(f: Filters, column: str) -> str:

@@ -14,7 +14,7 @@ Three passes, all problems of a file collected before anything is published:
    municipal owner per municipality at a time.
 
 Only then are the rows written and the new version published
-(``core.store.build_version``), with warnings for what is plausible but
+(``core.data.versions.build_version``), with warnings for what is plausible but
 surprising (``core.checks.warnings``). Problems are reported as
 ``core.problems`` tells them.
 """
@@ -36,6 +36,7 @@ from pydantic import TypeAdapter, ValidationError
 from core import headers, store
 from core import parse as p
 from core.checks import ROW, ParsedFile, check, shown, warnings, write
+from core.data import versions
 from core.kinds import DAY_FIRST, KINDS, LOAD_ORDER, Kind
 from core.parse import is_blank
 from core.problems import ImportRejected, Problem
@@ -301,7 +302,7 @@ def import_files(
     files: Sequence[tuple[str, Path]],
     *,
     description: str | None = None,
-    keep: int = store.DEFAULT_KEEP_VERSIONS,
+    keep: int = versions.DEFAULT_KEEP_VERSIONS,
     dry_run: bool = False,
 ) -> ImportResult:
     """Validate ``files`` (kind, path) and publish them as one new version.
@@ -369,12 +370,12 @@ def import_files(
         if problems:
             raise ImportRejected(problems)
         if dry_run:
-            raise store.Unchanged()
+            raise versions.Unchanged()
 
     what = description or "import " + ", ".join(f"{k} {p.name}" for k, p in ordered)
     try:
-        published = store.build_version(db, what, build, keep=keep)
-    except store.Unchanged:
+        published = versions.build_version(db, what, build, keep=keep)
+    except versions.Unchanged:
         return ImportResult(
             None,
             counts,

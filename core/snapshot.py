@@ -81,12 +81,12 @@ def build(
     files: list[tuple[str, bytes]] = []
     metadata_files: dict[str, Any] = {}
     seen_columns: list[str] = []
-    for name in export.VIEWS:
-        frame = export.VIEWS[name].build(snap, f)
-        data = export.csv_bytes(frame, dialect)
+    for name, view in views.VIEWS.items():
+        frame = views.frame(snap, name, f)
+        data = export.view_bytes(snap, name, f, dialect)  # the bytes of `dekomp export`
         file = export.file_name(name, f, data_version.version_id)
         files.append((file, data))
-        view_totals = totals(frame) if export.VIEWS[name].summable else {}
+        view_totals = totals(frame) if view.summable else {}
         metadata_files[file] = {"view": name, "rows": len(frame), "totals": view_totals}
         seen_columns += [c for c in frame.columns if c not in seen_columns]
     metadata = {

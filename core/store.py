@@ -22,25 +22,18 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import fcntl
 import functools
 import os
 import re
-import shutil
+import sys
 import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-# DuckDB's native module, not its package: `import duckdb` also loads the
-# package's Python layer (relations, expressions, Arrow sources), 45 ms that
-# `dekomp export` would spend before its COPY (`python -X importtime`). The
-# native module has connect, execute, fetch and every exception class; the
-# methods that need the layer (Snapshot.arrow, .register) import the package.
-import _duckdb
-
-from core.lru import MISSING, BoundedLRU
+import duckdb
+from cachetools import LRUCache
 
 # pandas and pyarrow are imported where a frame is made, not here: commands
 # that never make one (`dekomp export status-history`) start without them.
@@ -50,7 +43,6 @@ if TYPE_CHECKING:
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 DEFAULT_DB = Path("data/dekomp.duckdb")
-DEFAULT_KEEP_VERSIONS = 10
 _VERSION_FILE = re.compile(r"v(\d{6})\.duckdb")
 
 
@@ -60,47 +52,6 @@ class StoreError(Exception):
 
 class NoDatabase(StoreError):
     pass
-
-
-class WriteFault(StoreError):
-    """The database folder could not take a new version (read-only, full, no
-    permission, ...); nothing was changed. ``errno`` says which, if known."""
-
-    def __init__(self, message: str, code: int | None) -> None:
-        super().__init__(message)
-        self.errno = code
-
-
-# What the adviser is told, by errno; DuckDB reports the same faults as text.
-_WRITE_FAULTS = {
-    errno.EROFS: "mappen er skrivebeskyttet (montert read-only)",
-    errno.EACCES: "ingen skrivetilgang til mappen",
-    errno.EPERM: "ingen skrivetilgang til mappen",
-    errno.ENOSPC: "disken er full",
-    errno.EDQUOT: "diskkvoten er brukt opp",
-    errno.EFBIG: "filen ble større enn prosessen får skrive (ulimit -f)",
-}
-_DUCKDB_FAULTS = {
-    "Read-only file system": errno.EROFS,
-    "Permission denied": errno.EACCES,
-    "No space left on device": errno.ENOSPC,
-    "Disk quota exceeded": errno.EDQUOT,
-    "File too large": errno.EFBIG,
-}
-
-
-def _io_fault(err: _duckdb.Error) -> int | None:
-    text = str(err)
-    return next((c for found, c in _DUCKDB_FAULTS.items() if found in text), None)
-
-
-def _write_fault(what: str, err: OSError | _duckdb.Error) -> WriteFault:
-    if isinstance(err, OSError):
-        code, detail = err.errno, err.strerror or str(err)
-    else:
-        code, detail = _io_fault(err), f"databasefeil: {err}"
-    reason = _WRITE_FAULTS.get(code or 0, detail)
-    return WriteFault(f"{what}: {reason}. Ingenting er endret.", code)
 
 
 def default_db_path() -> Path:
@@ -199,7 +150,7 @@ def _exact_type(arrow_type: pa.DataType) -> Any:
 _NAMED_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def _bind(sql: str, params: Params) -> Sequence[Any] | dict[str, Any]:
+def bind(sql: str, params: Params) -> Sequence[Any] | dict[str, Any]:
     """Named parameters that the statement uses: a filter state offers all
     of its values, and DuckDB refuses any that a statement does not use."""
     if isinstance(params, dict):
@@ -209,76 +160,61 @@ def _bind(sql: str, params: Params) -> Sequence[Any] | dict[str, Any]:
 
 
 class ResultCache:
-    """Computed results keyed by (version file, what, filters): a version
-    never changes, so an entry is valid until it falls out (least recently
-    used). Bounded by count and by the bytes of the frames kept (the rules
-    of every year as of one date are about 57,000 rows of text at national
+    """Computed results keyed by (version file, what): a version never
+    changes, so an entry is valid until it falls out (least recently used).
+    Bounded by the bytes of the frames and Arrow tables kept (the rules of
+    every year as of another date are about 57,000 rows of text at national
     scale). Frames are handed out as copies (callers may change theirs);
     other results should be immutable."""
 
-    def __init__(self, maxsize: int = 64, max_bytes: int = 64_000_000) -> None:
-        self._entries = BoundedLRU(max_bytes, maxsize)
-        self._lock = threading.Lock()  # the kept entries and those being computed, together
-        self._computing: dict[Hashable, threading.Event] = {}
+    def __init__(self, max_bytes: int = 64_000_000) -> None:
+        self._entries: LRUCache[Hashable, Any] = LRUCache(max_bytes, getsizeof=_size)
+        self._lock = threading.Lock()
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The kept result, or ``compute()``'s. A page's cards ask for the
-        same result at once (the rules as of a date): the first computes it,
-        the others wait for it instead of computing it again."""
-        while True:
-            with self._lock:
-                kept = self._entries.get(key)
-                if kept is not MISSING:
-                    return _handed_out(kept)
-                running = self._computing.get(key)
-                if running is None:
-                    done = self._computing[key] = threading.Event()
-                    break
-            running.wait()
-            with self._lock:
-                if self._entries.get(key) is not MISSING:
-                    continue
-            return _handed_out(compute())  # it failed or was too big to keep
-        try:
-            value = compute()
-            size = _size(value)  # a frame's deep memory use: not under the lock
-            with self._lock:
-                self._entries.put(key, value, size)
-        finally:
-            with self._lock:
-                del self._computing[key]
-            done.set()
+        """The kept result, or ``compute()``'s (kept if it fits)."""
+        with self._lock:
+            if key in self._entries:
+                return _handed_out(self._entries[key])
+        value = compute()
+        with self._lock, contextlib.suppress(ValueError):  # too big to keep
+            self._entries[key] = value
         return _handed_out(value)
 
     @property
     def bytes(self) -> int:
-        return self._entries.size
+        return int(self._entries.currsize)
 
 
 def _size(value: Any) -> int:
-    """The bytes a frame holds (its text included); other results count 0."""
-    import pandas as pd
-
-    if isinstance(value, pd.DataFrame):
+    """The bytes a frame or Arrow table holds (its text included); other
+    results count 1."""
+    if _is_frame(value):
         return int(value.memory_usage(index=True, deep=True).sum())
-    return 0
+    return int(getattr(value, "nbytes", 1))  # pyarrow.Table
+
+
+def _is_frame(value: Any) -> bool:
+    # Without pandas imported (or while it is being imported) there is no
+    # frame: a command that makes none (`dekomp export`) need not import it.
+    frame_type = getattr(sys.modules.get("pandas"), "DataFrame", None)
+    return frame_type is not None and isinstance(value, frame_type)
 
 
 def _handed_out(value: T) -> T:
-    import pandas as pd
-
-    return value.copy() if isinstance(value, pd.DataFrame) else value
+    return value.copy() if _is_frame(value) else value  # type: ignore[attr-defined]
 
 
 class Snapshot:
     """One cursor on one version for the life of a request."""
 
     def __init__(
-        self, cursor: _duckdb.DuckDBPyConnection, path: Path, cache: ResultCache | None = None
+        self, cursor: duckdb.DuckDBPyConnection, path: Path, cache: ResultCache | None = None
     ) -> None:
         self._cursor = cursor
         self.path = path
         self._cache = cache
+        self._registered: set[str] = set()
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, or its earlier result for this version and key."""
@@ -295,36 +231,38 @@ class Snapshot:
     def arrow(self, sql: str, params: Params = None) -> pa.Table:
         """The result as an Arrow table (what a table card shows needs no
         DataFrame: dashboard.present reads Arrow too)."""
-        import duckdb  # noqa: F401  (adds .sql and Arrow results to connections)
-
-        return self._cursor.sql(sql, params=_bind(sql, params)).to_arrow_table()
+        return self._cursor.sql(sql, params=bind(sql, params)).to_arrow_table()
 
     def rows(self, sql: str, params: Params = None) -> list[tuple]:
-        return self._cursor.execute(sql, _bind(sql, params)).fetchall()
+        return self._cursor.execute(sql, bind(sql, params)).fetchall()
 
     def scalar(self, sql: str, params: Params = None) -> Any:
         # fetchall, not fetchone: an unfinished result would block the cursor.
-        rows = self._cursor.execute(sql, _bind(sql, params)).fetchall()
+        rows = self._cursor.execute(sql, bind(sql, params)).fetchall()
         return rows[0][0] if rows else None
 
-    def relation(self, sql: str, params: Params = None) -> _duckdb.DuckDBPyConnection:
+    def relation(self, sql: str, params: Params = None) -> duckdb.DuckDBPyConnection:
         """The executed statement, for streaming its rows in batches."""
-        return self._cursor.execute(sql, _bind(sql, params))
+        return self._cursor.execute(sql, bind(sql, params))
 
-    def register(self, name: str, frame: pd.DataFrame) -> None:
-        """A DataFrame as a view for this snapshot's queries only. Passed as
-        Arrow, so Decimal columns keep a precision that fits every value."""
-        import duckdb  # noqa: F401  (the Arrow sources that .register scans)
-        import pyarrow as pa
+    def register(self, name: str, table: pa.Table) -> None:
+        """An Arrow table as a view for this snapshot's queries only; it
+        shadows a table of the same name."""
+        self._cursor.register(name, table)
+        self._registered.add(name)
 
-        self._cursor.register(name, pa.Table.from_pandas(frame, preserve_index=False))
+    def unregister(self, name: str) -> None:
+        """Drop what ``register`` made of ``name`` (nothing if it made none)."""
+        if name in self._registered:
+            self._cursor.unregister(name)
+            self._registered.discard(name)
 
     @property
     def version(self) -> DataVersion:
         return current_version(self._cursor)
 
 
-def current_version(conn: _duckdb.DuckDBPyConnection) -> DataVersion:
+def current_version(conn: duckdb.DuckDBPyConnection) -> DataVersion:
     # fetchall, not fetchone: an unfinished result would block the cursor.
     rows = conn.execute(
         "SELECT version_id, created_at, description FROM data_version "
@@ -344,10 +282,10 @@ class Store:
         self._lock = threading.Lock()
         self._pid: int | None = None
         self._target: Path | None = None
-        self._conn: _duckdb.DuckDBPyConnection | None = None
+        self._conn: duckdb.DuckDBPyConnection | None = None
         self.cache = ResultCache()
 
-    def _connection(self) -> tuple[Path, _duckdb.DuckDBPyConnection]:
+    def _connection(self) -> tuple[Path, duckdb.DuckDBPyConnection]:
         for _ in range(5):
             target = self.paths.published()
             if target is None:
@@ -359,8 +297,8 @@ class Store:
                 if self._pid == os.getpid() and self._target == target and self._conn:
                     return target, self._conn
                 try:
-                    conn = _duckdb.connect(str(target), read_only=True)
-                except _duckdb.IOException:
+                    conn = duckdb.connect(str(target), read_only=True)
+                except duckdb.IOException:
                     # Pruned between readlink and open: a newer one is published.
                     continue
                 # The previous connection is left to the garbage collector:
@@ -377,209 +315,3 @@ class Store:
             yield Snapshot(cursor, target, self.cache)
         finally:
             cursor.close()
-
-
-# --- Writing --------------------------------------------------------------
-
-
-class Unchanged(Exception):
-    """Raised by a build step when the import would change nothing."""
-
-
-@dataclass(frozen=True)
-class Published:
-    version_id: int
-    path: Path
-
-
-def create_schema(conn: _duckdb.DuckDBPyConnection) -> None:
-    conn.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
-
-
-@contextlib.contextmanager
-def _writer_lock(paths: Paths) -> Iterator[bool]:
-    """Hold the folder's write lock; yield whether this call created the folder."""
-    created = not paths.versions_dir.exists()
-    try:
-        paths.versions_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise _write_fault(f"kan ikke opprette mappen {paths.versions_dir}", err) from None
-    try:
-        handle = open(paths.lock, "a+b")  # noqa: SIM115 - held for the whole block
-    except OSError as err:
-        if created:
-            shutil.rmtree(paths.versions_dir, ignore_errors=True)
-        raise _write_fault(f"kan ikke skrive i {paths.versions_dir}", err) from None
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield created
-    finally:
-        handle.close()
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def build_version(
-    db: Path | str,
-    description: str,
-    build: Callable[[_duckdb.DuckDBPyConnection, int], None],
-    *,
-    keep: int = DEFAULT_KEEP_VERSIONS,
-    now: Callable[[], dt.datetime] = lambda: dt.datetime.now().replace(microsecond=0),
-) -> Published:
-    """Copy the published version, let ``build(conn, version_id)`` change the
-    copy inside one transaction, then publish the copy as the next version.
-
-    ``build`` raises to abandon the import (``Unchanged`` when there is
-    nothing to do); the published version and the folder stay as they were.
-    """
-    paths = Paths(Path(db))
-    with _writer_lock(paths) as created_folder:
-        current = paths.published()
-        staging = paths.versions_dir / f".staging-{os.getpid()}.duckdb"
-        target: Path | None = None
-        published = False
-        try:
-            for stale in paths.versions_dir.glob(".staging-*"):
-                stale.unlink()  # left by an importer that was killed
-            if current is not None:
-                shutil.copyfile(current, staging)
-            conn = _duckdb.connect(str(staging))
-            try:
-                if current is None:
-                    create_schema(conn)
-                conn.execute("BEGIN TRANSACTION")
-                try:
-                    version_id = _next_version_id(conn)
-                    conn.execute(
-                        "INSERT INTO data_version VALUES (?, ?, ?)",
-                        [version_id, now(), description],
-                    )
-                    build(conn, version_id)
-                    _refresh_derived(conn, staging)
-                    conn.execute("COMMIT")
-                except BaseException:
-                    # After an IO fault DuckDB refuses even the rollback.
-                    with contextlib.suppress(_duckdb.Error):
-                        conn.execute("ROLLBACK")
-                    raise
-                conn.execute("CHECKPOINT")
-            finally:
-                with contextlib.suppress(_duckdb.Error):
-                    conn.close()
-            target = paths.version_file(version_id)
-            with open(staging, "rb") as handle:
-                os.fsync(handle.fileno())
-            os.rename(staging, target)
-            _fsync_dir(paths.versions_dir)
-            _publish_link(paths, target)
-            published = True
-        except OSError as err:
-            # A read-only or full disk, at the copy, a write or the checkpoint.
-            raise _write_fault(
-                f"kunne ikke skrive ny versjon i {paths.versions_dir}", err
-            ) from None
-        except _duckdb.Error as err:
-            # DuckDB reports the same faults in its own types (IO, Fatal at a
-            # checkpoint, Transaction at a commit); anything else is a bug.
-            faults = _duckdb.IOException | _duckdb.FatalException
-            if not (isinstance(err, faults) or _io_fault(err)):
-                raise
-            raise _write_fault(
-                f"kunne ikke skrive ny versjon i {paths.versions_dir}", err
-            ) from None
-        finally:
-            with contextlib.suppress(OSError):
-                staging.unlink(missing_ok=True)
-                staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
-            if not published and target is not None:
-                with contextlib.suppress(OSError, StoreError):
-                    if paths.published() != target:  # renamed, but the link never moved
-                        target.unlink(missing_ok=True)
-            if not published and created_folder:
-                shutil.rmtree(paths.versions_dir, ignore_errors=True)
-        _prune(paths, keep)
-        return Published(version_id, target)
-
-
-def _refresh_derived(conn: _duckdb.DuckDBPyConnection, staging: Path) -> None:
-    """The views' precomputed tables (core.derived), in the same transaction:
-    a version is published with them or not at all."""
-    from core import derived
-
-    derived.refresh(conn, staging)
-
-
-def _next_version_id(conn: _duckdb.DuckDBPyConnection) -> int:
-    row = conn.execute("SELECT coalesce(max(version_id), 0) + 1 FROM data_version").fetchone()
-    assert row is not None
-    return int(row[0])
-
-
-def _publish_link(paths: Paths, target: Path) -> None:
-    link_tmp = paths.db.with_name(f".{paths.db.name}.{os.getpid()}.link")
-    if link_tmp.is_symlink():
-        link_tmp.unlink()
-    try:
-        os.symlink(os.path.relpath(target, paths.db.parent), link_tmp)
-        os.replace(link_tmp, paths.db)  # atomic: readers see the old or the new link
-    finally:
-        with contextlib.suppress(OSError):
-            link_tmp.unlink(missing_ok=True)
-    _fsync_dir(paths.db.parent)
-
-
-def _prune(paths: Paths, keep: int) -> None:
-    current = paths.published()
-    files = paths.version_files()
-    for _, path in files[: max(0, len(files) - max(keep, 1))]:
-        if path != current:
-            # The new version is published: a file that cannot go now goes next time.
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
-
-
-# --- Reading the history --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    version_id: int
-    created_at: dt.datetime
-    description: str
-    files: tuple[tuple[str, str, str, int], ...]  # kind, file name, sha256, rows
-    on_disk: bool
-    current: bool
-
-
-def list_versions(db: Path | str) -> list[VersionInfo]:
-    """Every version in the published database's history, newest first."""
-    paths = Paths(Path(db))
-    current = paths.published()
-    if current is None:
-        return []
-    on_disk = {vid for vid, _ in paths.version_files()}
-    with Store(db).snapshot() as snap:
-        current_id = snap.version.version_id
-        versions = snap.rows(
-            "SELECT version_id, created_at, description FROM data_version ORDER BY version_id DESC"
-        )
-        files = snap.rows(
-            "SELECT version_id, kind, file_name, sha256, row_count FROM import_file "
-            "ORDER BY version_id, kind, file_name"
-        )
-    by_version: dict[int, list[tuple[str, str, str, int]]] = {}
-    for vid, kind, name, sha, count in files:
-        by_version.setdefault(vid, []).append((kind, name, sha, count))
-    return [
-        VersionInfo(
-            vid, created, desc, tuple(by_version.get(vid, ())), vid in on_disk, vid == current_id
-        )
-        for vid, created, desc in versions
-    ]

@@ -11,8 +11,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from core import fmt
-from core.export import VIEWS
+from core import fmt, views
 from core.filters import Filters
 from core.store import Snapshot
 from dashboard import charts, ids, present
@@ -33,7 +32,7 @@ class Card:
     """A chart and its table, both drawn from one view."""
 
     name: str  # unique in the app, prefixed by the page: "dist-forums"
-    view: str  # a key of core.export.VIEWS: the table and the download
+    view: str  # a key of core.views.VIEWS: the table and the download
     chart: str | None  # a key of dashboard.charts.CHARTS; None for a table only
     title_key: str  # catalog key of the card's title
     wrap: tuple[str, ...] = ()  # columns of long text, wrapped in the table
@@ -229,22 +228,15 @@ def card_output(
 ) -> tuple:
     """A card's chart (if any) and table under the filters. The table shows
     at most MAX_TABLE_ROWS rows and says so; its CSV has them all."""
-    from core import views
-
     tr = translator(lang)
     equal = {c: v for c, v in zip(spec.narrow_columns, narrow, strict=True) if v and v != ANY}
-    # A table with no chart reads only the rows it shows (and their count).
-    first = None
-    if not spec.chart and spec.view in views.TABLES:
-        first = views.head(snap, spec.view, filters, MAX_TABLE_ROWS, equal)
-    if first is not None:
-        shown, total = first  # Arrow: rows and columns are made without pandas
-    else:
-        frame = VIEWS[spec.view].build(snap, filters)
+    if spec.chart:
+        frame = views.frame(snap, spec.view, filters)
         for column, value in equal.items():
             frame = frame[frame[column] == value]
-        total = len(frame)
-        shown = frame if total <= MAX_TABLE_ROWS else frame.head(MAX_TABLE_ROWS)
+        total, shown = len(frame), frame.head(MAX_TABLE_ROWS)
+    else:  # a table alone: the rows it shows, as Arrow (dashboard.present)
+        shown, total = views.page(snap, spec.view, filters, MAX_TABLE_ROWS, equal)
     if total == 0:
         note = tr("empty.no_rows")
     elif len(shown) < total:

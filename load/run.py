@@ -79,13 +79,15 @@ def parse_duration(text: str) -> float:
 def served_database(scale: float) -> Path:
     """The national-scale database as the current code publishes it.
 
-    A version carries precomputed tables (core.derived) made at publish; a
-    version published by older code has none (or another layout) and is read
-    live, which is slower. So if bench's cached version lacks them, a copy
-    of its folder in bench/cache/load-scale-<s>/ gets one more version with
-    the same data, published by ``core.store.build_version`` (which builds
-    the tables); bench's own cache is never changed."""
-    from core import derived, store
+    A version carries its facts (core.data.facts), stored at publish; a
+    version published by older code has none (or of another shape) and is
+    answered from facts computed on demand, which is slower at first. So if
+    bench's cached version lacks them, a copy of its folder in
+    bench/cache/load-scale-<s>/ gets one more version with the same data,
+    published by ``core.data.versions.build_version`` (which stores the
+    facts); bench's own cache is never changed."""
+    from core import store
+    from core.data import facts, versions
 
     source = dataset(scale)
 
@@ -93,7 +95,7 @@ def served_database(scale: float) -> Path:
         if store.Paths(db).published() is None:
             return False
         with store.Store(db).snapshot() as snap:
-            return derived.meta(snap) is not None
+            return facts.stored_date(snap) is not None
 
     if current(source):
         return source
@@ -103,13 +105,13 @@ def served_database(scale: float) -> Path:
         log(f"reusing {db}")
         return db
 
-    log(f"{source} has no derived tables: republishing a copy in {folder}")
+    log(f"{source} has no facts: republishing a copy in {folder}")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     paths = store.Paths(source)
     shutil.copytree(paths.versions_dir, folder / paths.versions_dir.name, symlinks=True)
     db.symlink_to(Path(paths.versions_dir.name) / paths.published().name)
-    store.build_version(db, "samme data, med avledede tabeller (lasttest)", lambda conn, v: None)
+    versions.build_version(db, "samme data, med fakta (lasttest)", lambda conn, v: None)
     return db
 
 

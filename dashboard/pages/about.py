@@ -11,7 +11,8 @@ from dash.exceptions import PreventUpdate
 
 from core import fmt
 from core.compliance import RULES
-from core.store import StoreError, list_versions
+from core.data.versions import list_versions
+from core.store import StoreError
 from dashboard import ids, present
 from dashboard.components import Card, register, table_card, text
 from dashboard.i18n import translator, valid

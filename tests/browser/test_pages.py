@@ -25,7 +25,7 @@ import pytest
 from babel.numbers import format_decimal
 from playwright.sync_api import Download, Locator, Page, expect
 
-from core import export, fmt
+from core import export, fmt, views
 from core.columns import COLUMNS
 from core.filters import Filters
 from core.store import Store
@@ -110,7 +110,7 @@ def filters_of(query: str) -> Filters:
 
 def frame(store: Store, view: str, f: Filters) -> pd.DataFrame:
     with store.snapshot() as snap:
-        return export.VIEWS[view].build(snap, f)
+        return views.frame(snap, view, f)
 
 
 EXCEL = export.DIALECTS["excel"]  # the UI's default download format

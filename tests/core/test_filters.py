@@ -15,8 +15,8 @@ from core.filters import (
     Filters,
     combine,
     forum_condition,
+    municipality_condition,
     owner_condition,
-    related_municipalities_sql,
     year_condition,
 )
 
@@ -58,7 +58,7 @@ def test_blank_values_mean_no_filter(blank: str | None) -> None:
         year=blank, forum=blank, municipality=blank, owner_type=blank, as_of=blank
     )
     assert parsed == Filters()
-    assert not parsed.has_owner_filter
+    assert not parsed.selects_owners
 
 
 @pytest.mark.parametrize(
@@ -168,53 +168,34 @@ def test_sql_params() -> None:
     }
 
 
-def test_has_owner_filter() -> None:
-    assert not Filters(year=2018, as_of=dt.date(2021, 1, 1)).has_owner_filter
-    assert Filters(forum="follo").has_owner_filter
-    assert Filters(municipality="0213").has_owner_filter
-    assert Filters(owner_type="private").has_owner_filter
-
-
-FORUM_SQL = (
-    "EXISTS (SELECT 1 FROM forum_member fm WHERE fm.owner_id = o.owner_id AND fm.forum_id = $forum)"
-)
+def test_selects_owners() -> None:
+    assert not Filters(year=2018, forum="follo", as_of=dt.date(2021, 1, 1)).selects_owners
+    assert Filters(municipality="0213").selects_owners
+    assert Filters(owner_type="private").selects_owners
 
 
 def test_owner_condition_without_owner_filters_is_true() -> None:
-    assert owner_condition(Filters()) == "TRUE"
-    assert owner_condition(Filters(year=2018, as_of=dt.date(2021, 1, 1))) == "TRUE"
+    assert owner_condition(Filters(), "o.owner_type", "o.knr") == "TRUE"
+    assert owner_condition(Filters(year=2018, forum="follo"), "t", "k") == "TRUE"
 
 
 def test_owner_condition_owner_type() -> None:
-    assert owner_condition(Filters(owner_type="private")) == "o.owner_type = $owner_type"
-    assert owner_condition(Filters(owner_type="private"), "so") == "so.owner_type = $owner_type"
+    f = Filters(owner_type="private")
+    assert owner_condition(f, "o.owner_type", "o.knr") == "(o.owner_type = $owner_type)"
+    assert owner_condition(f, "d.owner_type", "d.knr") == "(d.owner_type = $owner_type)"
 
 
-def test_owner_condition_municipality_follows_the_reforms() -> None:
-    sql = owner_condition(Filters(municipality="0213"))
-    assert sql == f"o.knr IN {related_municipalities_sql()}"
-    assert "WITH RECURSIVE" in sql
-    assert "CAST($knr AS VARCHAR)" in sql
-    assert "municipality_successor" in sql
-    assert "0213" not in sql
-
-
-def test_owner_condition_forum_with_and_without_year() -> None:
-    assert owner_condition(Filters(forum="follo")) == FORUM_SQL
-    assert owner_condition(Filters(forum="follo"), "o", year="e.year") == (
-        FORUM_SQL.removesuffix(")") + " AND fm.year = e.year)"
-    )
+def test_municipality_follows_the_reforms_through_a_parameter() -> None:
+    sql = municipality_condition(Filters(municipality="0213"), "d.municipality_number")
+    assert sql == "d.municipality_number IN (SELECT related FROM fact_related WHERE knr = $knr)"
+    assert municipality_condition(Filters(), "d.municipality_number") == "TRUE"
 
 
 def test_owner_condition_combined() -> None:
-    sql = owner_condition(FULL, "o", year="m.year")
-    parts = sql.split(" AND ", 1)
-    assert parts[0] == "o.owner_type = $owner_type"
+    sql = owner_condition(FULL, "o.owner_type", "o.knr")
     assert sql == (
-        "o.owner_type = $owner_type"
-        f" AND o.knr IN {related_municipalities_sql()}"
-        " AND EXISTS (SELECT 1 FROM forum_member fm WHERE fm.owner_id = o.owner_id"
-        " AND fm.forum_id = $forum AND fm.year = m.year)"
+        "(o.owner_type = $owner_type) AND "
+        "(o.knr IN (SELECT related FROM fact_related WHERE knr = $knr))"
     )
     for value in ("follo", "0213", "2018", "2021-12-31", "'municipality'"):
         assert value not in sql
@@ -222,7 +203,7 @@ def test_owner_condition_combined() -> None:
 
 def test_owner_condition_text_does_not_depend_on_the_values() -> None:
     other = Filters(forum="romerike", municipality="0301", owner_type="private", year=2021)
-    assert owner_condition(FULL, "o", year="e.year") == owner_condition(other, "o", year="e.year")
+    assert owner_condition(FULL, "t", "k") == owner_condition(other, "t", "k")
 
 
 def test_year_and_forum_conditions() -> None:
@@ -263,8 +244,8 @@ any_text = (
         ]
     )
 )
-FORUM_ONLY = owner_condition(Filters(forum="follo"), "o", year="e.year")
-KNR_ONLY = owner_condition(Filters(municipality="0213"), "o", year="e.year")
+FORUM_ONLY = forum_condition(Filters(forum="follo"), "d.forum_id")
+KNR_ONLY = municipality_condition(Filters(municipality="0213"), "d.knr")
 
 
 @given(value=any_text, as_forum=st.booleans())
@@ -273,7 +254,9 @@ def test_a_value_either_fails_or_never_enters_the_sql(value: str, as_forum: bool
         f = Filters.parse(forum=value) if as_forum else Filters.parse(municipality=value)
     except FilterError:
         return
-    sql = owner_condition(f, "o", year="e.year")
+    sql = (
+        forum_condition(f, "d.forum_id") if as_forum else municipality_condition(f, "d.knr")
+    )
     if not value.strip():
         assert sql == "TRUE"
         return

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from core import store
-from core.export import VIEWS
+from core import views
 from core.filters import Filters
 from dashboard import charts
 from dashboard.i18n import translator
@@ -62,7 +62,7 @@ def test_every_chart_is_drawn_by_a_card(demo_folder: Path) -> None:
 @pytest.mark.parametrize(("card", "view", "chart"), CARDS, ids=[c[0] for c in CARDS])
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_every_figure_is_valid_plotly(snap, card: str, view: str, chart: str, lang: str) -> None:
-    frame = VIEWS[view].build(snap, Filters(year=2019))
+    frame = views.frame(snap, view, Filters(year=2019))
     assert not frame.empty
     figure = charts.CHARTS[chart](frame, lang)
     validated = go.Figure(figure)  # raises on any unknown property or bad value
@@ -72,7 +72,7 @@ def test_every_figure_is_valid_plotly(snap, card: str, view: str, chart: str, la
 
 
 def test_the_forum_bars_carry_the_forum_figures(snap) -> None:
-    frame = VIEWS["forums"].build(snap, Filters(year=2018))
+    frame = views.frame(snap, "forums", Filters(year=2018))
     figure = charts.forums_bars(frame, "nb")
     entitlement = figure["data"][0]
     assert entitlement["name"] == translator("nb")("series.entitlement")
@@ -124,7 +124,7 @@ def test_an_empty_figure_says_why(snap) -> None:
 def test_the_map_colours_start_at_zero(snap, f: Filters) -> None:
     """kr per FTE from 0 to the largest value, also for a single
     municipality (whose colour bar had one label repeated)."""
-    frame = VIEWS["municipalities"].build(snap, f)
+    frame = views.frame(snap, "municipalities", f)
     trace = charts.municipality_map(frame, "nb")["data"][0]
     sums: dict[str, list[float]] = {}
     for knr, awarded, fte in zip(
@@ -141,7 +141,7 @@ def test_the_map_colours_start_at_zero(snap, f: Filters) -> None:
 
 
 def test_a_map_without_amounts_keeps_plotlys_own_scale(snap) -> None:
-    frame = VIEWS["municipalities"].build(snap, Filters(year=2019))
+    frame = views.frame(snap, "municipalities", Filters(year=2019))
     frame = frame.assign(awarded_nok=frame["awarded_nok"] * 0)
     trace = charts.municipality_map(frame, "nb")["data"][0]
     assert set(trace["z"]) == {0.0}

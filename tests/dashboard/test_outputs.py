@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core import store
+from core import store, views
 from core.filters import Filters
 from dashboard import charts, components
 from dashboard.components import Card
@@ -27,7 +27,7 @@ def snap(demo_folder: Path):
 def test_a_long_table_is_cut_and_says_so(snap, monkeypatch) -> None:
     monkeypatch.setattr(components, "MAX_TABLE_ROWS", 5)
     _, rows, columns, _, note = components.card_output(OWNERS, snap, Filters(year=2018), "nb")
-    total = len(components.VIEWS["distribution"].build(snap, Filters(year=2018)))
+    total = len(views.frame(snap, "distribution", Filters(year=2018)))
     assert total > 5
     assert len(rows) == 5
     assert note == (
@@ -39,14 +39,14 @@ def test_a_long_table_is_cut_and_says_so(snap, monkeypatch) -> None:
 
 def test_a_short_table_is_whole_and_has_no_note(snap) -> None:
     _, rows, _, _, note = components.card_output(OWNERS, snap, Filters(year=2018), "nb")
-    total = len(components.VIEWS["distribution"].build(snap, Filters(year=2018)))
+    total = len(views.frame(snap, "distribution", Filters(year=2018)))
     assert len(rows) == total <= components.MAX_TABLE_ROWS
     assert note is None
 
 
 def test_a_chart_draws_the_largest_and_says_how_many(snap, monkeypatch) -> None:
     monkeypatch.setattr(charts, "MAX_BARS", 3)
-    frame = components.VIEWS["distribution"].build(snap, Filters(year=2018))
+    frame = views.frame(snap, "distribution", Filters(year=2018))
     figure = charts.owners_bars(frame, "nb")
     drawn = figure["data"][0]["x"]
     assert drawn == sorted(frame["entitlement_nok"].astype(int), reverse=True)[:3]
@@ -78,11 +78,10 @@ def test_outputs_are_kept_per_key_and_errors_are_not() -> None:
 @pytest.mark.parametrize(
     "f",
     [Filters(year=2019), Filters(year=2019, as_of=dt.date(2021, 6, 1))],
-    ids=["derived", "as-of-date"],
+    ids=["stored-facts", "as-of-date"],
 )
 def test_the_rule_table_is_narrowed_before_it_is_cut(snap, monkeypatch, demo_folder, f) -> None:
-    """From the derived table (only the rows shown are read) and, with a
-    date, from the rules evaluated live."""
+    """From the stored facts and, with a date, from the facts of that date."""
     from dashboard import create_app
     from dashboard.settings import Settings
 
@@ -90,7 +89,7 @@ def test_the_rule_table_is_narrowed_before_it_is_cut(snap, monkeypatch, demo_fol
     from dashboard.pages.compliance import RULES_TABLE
 
     monkeypatch.setattr(components, "MAX_TABLE_ROWS", 3)
-    every = components.VIEWS["compliance"].build(snap, f)
+    every = views.frame(snap, "compliance", f)
     # The largest (rule, status) group that the table does not start with.
     groups = (
         every.groupby(["rule_id", "status"])
@@ -132,7 +131,7 @@ def test_table_rows_are_json_values() -> None:
 
 
 def test_table_rows_and_columns_from_arrow_are_those_from_the_frame() -> None:
-    """views.head hands a table card Arrow; its rows and columns must be the
+    """A table card gets its rows as Arrow; its rows and columns must be the
     ones the same data gives as a DataFrame (core.store's exact types)."""
     import datetime as dt
     from decimal import Decimal

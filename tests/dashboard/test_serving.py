@@ -78,8 +78,8 @@ def test_responses_name_the_data_version_they_read(db: Path) -> None:
 
 
 def test_a_worker_answers_before_loading_pandas_and_loads_it_after(db: Path) -> None:
-    """Cold start: no page's HTML needs pandas, core.views or Plotly's
-    template; a new worker answers without them and loads them after. Until
+    """Cold start: no page's HTML needs pandas or Plotly's template (the
+    views are SQL and a table's rows Arrow); a new worker answers without them and loads them after. Until
     then the answers are written with the built-in json (Plotly's orjson path
     reads pandas' attributes, which a half-done import lacks)."""
     code = f"""
@@ -110,7 +110,7 @@ print("writer:", plotly_json.config.default_engine)
         check=True,
     )
     assert result.stdout.splitlines() == [
-        "at start: []",
+        "at start: ['core.views']",
         "writer: json",
         "after: ['core.views', 'pandas', 'pyarrow']",
         "writer: auto",  # orjson, installed with the app

@@ -11,6 +11,7 @@ import pytest
 
 from bench import generate
 from core import ingest, store
+from core.data import versions
 from core.kinds import KINDS
 
 SCALE = 0.01
@@ -34,8 +35,8 @@ def test_imports_as_one_version_with_the_whole_country(small: Path, tmp_path: Pa
     db = tmp_path / "dekomp.duckdb"
     result = ingest.import_files(db, generate.files(small), description=generate.DESCRIPTION)
     assert result.version_id == 1
-    versions = store.list_versions(db)
-    assert [(v.version_id, v.description) for v in versions] == [(1, "nasjonale testdata")]
+    history = versions.list_versions(db)
+    assert [(v.version_id, v.description) for v in history] == [(1, "nasjonale testdata")]
     with store.Store(db).snapshot() as snap:
         counts = dict(snap.rows("SELECT kind, row_count FROM import_file"))
         assert set(counts) == set(KINDS)

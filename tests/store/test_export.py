@@ -13,7 +13,6 @@ import signal
 import subprocess
 import threading
 from collections.abc import Iterable
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,8 +20,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from core import cli, export, store, views, viewsql
+from core import cli, export, store, views
 from core.columns import header
+from core.data import facts
 from core.filters import Filters
 from tests.conftest import VENV_BIN
 
@@ -156,7 +156,7 @@ def test_filters_on_the_cli(demo_db, capsysbinary) -> None:
 
 
 def test_out_file_and_stdout_are_the_same_bytes(demo_db, tmp_path: Path, capsysbinary) -> None:
-    for view in export.VIEWS:
+    for view in views.VIEWS:
         _, stdout, _ = run(capsysbinary, "export", view, "--db", str(demo_db))
         target = tmp_path / f"{view}.csv"
         code, _, err = run(capsysbinary, "export", view, "--db", str(demo_db), "--out", str(target))
@@ -216,7 +216,7 @@ def test_bad_filter_values_are_refused(demo_db, capsysbinary, args, message) -> 
 
 
 def test_every_view_reads_back_into_pandas_as_exported(demo_db, capsysbinary) -> None:
-    for view in export.VIEWS:
+    for view in views.VIEWS:
         _, out, _ = run(capsysbinary, "export", view, "--db", str(demo_db))
         frame = pd.read_csv(io.BytesIO(out), dtype=str, keep_default_na=False)
         assert len(frame) > 0, view
@@ -289,22 +289,24 @@ SOME_FILTERS = [
 @pytest.mark.parametrize("dialect", DIALECT_NAMES)
 @pytest.mark.parametrize("f", SOME_FILTERS, ids=["all", "2019-follo", "3207-2020", "2018-private"])
 def test_every_view_gives_the_reference_bytes(demo_db: Path, dialect: str, f: Filters) -> None:
-    """DuckDB's writer (status-history) and the Python writer (the rest)
-    both give what the reference writer makes of the view's frame, the same
-    frame the dashboard's table shows."""
+    """Every view is written by DuckDB (COPY) with what the reference writer
+    makes of the view's frame, the same frame the dashboard's table shows."""
     with store.Store(demo_db).snapshot() as snap:
-        for name, view in export.VIEWS.items():
-            frame = view.build(snap, f)
+        for name in views.VIEWS:
+            frame = views.frame(snap, name, f)
             expected = reference_csv(list(frame.columns), frame_rows(frame), dialect)
             data = export.view_bytes(snap, name, f, export.DIALECTS[dialect])
             assert data == expected, name
-            assert data == export.csv_bytes(frame, export.DIALECTS[dialect]), name
+            sql, params = views.statement(snap, name, f)
+            columns = [(r[0], r[1]) for r in snap.rows(f"DESCRIBE {sql}", params)]
+            copy = export.copy_statement(columns, sql, Path("x.csv"), export.DIALECTS[dialect])
+            assert copy is not None, name
 
 
 def test_status_history_is_written_by_duckdb(demo_db: Path) -> None:
     with store.Store(demo_db).snapshot() as snap:
-        sql = viewsql.status_history_sql(viewsql.with_as_of(snap, Filters()))
-        columns = [(r[0], r[1]) for r in snap.rows(f"DESCRIBE {sql}", {"as_of": None})]
+        sql, params = views.statement(snap, "status-history", Filters())
+        columns = [(r[0], r[1]) for r in snap.rows(f"DESCRIBE {sql}", params)]
     assert [t for _, t in columns] == [
         "VARCHAR",
         "VARCHAR",
@@ -394,9 +396,8 @@ def awkward_db(db: Path) -> Path:
 @pytest.mark.parametrize("dialect", DIALECT_NAMES)
 def test_awkward_text_is_quoted_and_neutralised(awkward_db: Path, dialect: str) -> None:
     with store.Store(awkward_db).snapshot() as snap:
-        f = viewsql.with_as_of(snap, Filters())
-        sql = viewsql.status_history_sql(f)
-        result = snap.relation(sql, f.sql_params())
+        sql, params = views.statement(snap, "status-history", Filters())
+        result = snap.relation(sql, params)
         columns = [d[0] for d in result.description]
         rows = result.fetchall()
         data = export.view_bytes(snap, "status-history", Filters(), export.DIALECTS[dialect])
@@ -520,9 +521,7 @@ def test_the_copy_keeps_the_order_of_the_view(demo_db: Path, tmp_path: Path) -> 
     """The SELECT around the view's statement only adds a projection: no join
     (DuckDB plans an IN list as one) that could reorder the rows."""
     with store.Store(demo_db).snapshot() as snap:
-        f = viewsql.with_as_of(snap, Filters())
-        sql = viewsql.status_history_sql(f)
-        params = {"as_of": f.as_of}
+        sql, params = views.statement(snap, "status-history", Filters())
         columns = [(r[0], r[1]) for r in snap.rows(f"DESCRIBE {sql}", params)]
         for dialect in export.DIALECTS.values():
             statement = export.copy_statement(columns, sql, tmp_path / "x.csv", dialect)
@@ -539,16 +538,14 @@ def test_the_copy_keeps_the_order_of_the_view(demo_db: Path, tmp_path: Path) -> 
 
 
 def test_the_export_command_needs_no_pandas(demo_db: Path, tmp_path: Path) -> None:
-    """The start of `dekomp export` of a SQL view is the interpreter,
-    DuckDB's native module and the light core modules: no pandas, pyarrow,
-    pydantic, openpyxl or babel, and not the `duckdb` package's Python layer
-    (relations, expressions: 45 ms of the start)."""
+    """The start of `dekomp export` is the interpreter, DuckDB and the light
+    core modules: no pandas, pyarrow, pydantic, openpyxl or numpy."""
     target = tmp_path / "history.csv"
     program = (
         "import sys; from core import cli; "
         f"code = cli.main(['export', 'status-history', '--db', {str(demo_db)!r}, "
         f"'--out', {str(target)!r}]); "
-        "heavy = ('pandas', 'pyarrow', 'pydantic', 'openpyxl', 'babel', 'numpy', 'duckdb'); "
+        "heavy = ('pandas', 'pyarrow', 'pydantic', 'openpyxl', 'numpy'); "
         "print(code, sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
     )
     result = subprocess.run(
@@ -563,15 +560,14 @@ def test_the_export_command_needs_no_pandas(demo_db: Path, tmp_path: Path) -> No
     assert target.read_bytes().startswith(b"project_id,title,")
 
 
-def test_the_pandas_free_sql_is_that_of_the_views(demo_db: Path) -> None:
-    """The export's pandas-free SQL (core.viewsql) is the one the views use,
-    and the as-of date is the same whether or not derived tables answer."""
+def test_the_default_date_is_the_datas_last_date(demo_db: Path) -> None:
+    """Without a date filter every view is as of the data's last date, the
+    date the version's facts are stored for."""
     with store.Store(demo_db).snapshot() as snap:
-        assert viewsql.data_date(snap) == views.data_date(snap) == dt.date(2022, 1, 14)
-        assert viewsql.with_as_of(snap, Filters()).as_of == views.resolve(snap, Filters()).as_of
-    for f in SOME_FILTERS:
-        resolved = f.with_as_of(f.as_of or dt.date(2022, 1, 14))
-        assert viewsql.status_history_sql(resolved) == views.status_history_sql(resolved)
+        assert facts.data_date(snap) == facts.stored_date(snap) == dt.date(2022, 1, 14)
+        assert views.resolve(snap, Filters()).as_of == dt.date(2022, 1, 14)
+        _, params = views.statement(snap, "status-history", Filters(year=2019))
+    assert params == {"as_of": dt.date(2022, 1, 14), "year": 2019}
 
 
 def test_a_closed_pipe_leaves_no_scratch_file(db: Path, tmp_path: Path) -> None:
@@ -592,24 +588,6 @@ def test_a_closed_pipe_leaves_no_scratch_file(db: Path, tmp_path: Path) -> None:
     process.stdout.close()  # more than a pipe's buffer is still to come
     assert process.wait(timeout=120) == -signal.SIGPIPE
     assert list(scratch.iterdir()) == []
-
-
-def test_a_view_whose_sql_declines_is_built_as_a_frame(demo_db: Path, monkeypatch) -> None:
-    """``View.sql`` may answer None (say, when a table it needs is missing):
-    the view is then built by ``View.build`` and written by Python."""
-    asked: list[Filters] = []
-
-    def declines(snap: store.Snapshot, f: Filters) -> None:
-        asked.append(f)
-
-    history = export.VIEWS["status-history"]
-    monkeypatch.setitem(export.VIEWS, "status-history", replace(history, sql=declines))
-    with store.Store(demo_db).snapshot() as snap:
-        data = export.view_bytes(snap, "status-history", Filters(year=2019), export.CSV)
-        frame = history.build(snap, Filters(year=2019))
-    assert asked == [Filters(year=2019, as_of=dt.date(2022, 1, 14))]
-    assert data == reference_csv(list(frame.columns), frame_rows(frame), "csv")
-    assert data.count(b"\r\n") == len(frame) + 1 > 10
 
 
 def test_an_interrupted_copy_is_a_keyboard_interrupt(demo_db: Path, tmp_path: Path) -> None:

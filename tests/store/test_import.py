@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from core import cli, ingest, store
+from core.data import versions
 from tests.conftest import VENV_BIN, folder_state
 
 OSLO = "958935420"  # Oslo kommune, the one real organisation number in the demo
@@ -53,10 +54,10 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def test_demo_is_one_version_with_the_2018_frame(demo_folder: Path) -> None:
     db = demo_folder / "dekomp.duckdb"
-    versions = store.list_versions(db)
-    assert [v.version_id for v in versions] == [1]
-    assert versions[0].description == "demodata"
-    assert len(versions[0].files) == 16
+    history = versions.list_versions(db)
+    assert [v.version_id for v in history] == [1]
+    assert history[0].description == "demodata"
+    assert len(history[0].files) == 16
     with store.Store(db).snapshot() as snap:
         assert snap.scalar("SELECT frame_nok FROM scheme_year WHERE year = 2018") == 39_700_000
         assert snap.scalar(
@@ -107,7 +108,7 @@ def test_same_file_twice_changes_nothing(db: Path, tmp_path: Path, capsys) -> No
     assert code == 0
     assert "allerede importert i versjon 2" in out
     assert folder_state(db.parent) == before
-    assert [v.version_id for v in store.list_versions(db)] == [2, 1]
+    assert [v.version_id for v in versions.list_versions(db)] == [2, 1]
 
 
 def test_versions_lists_file_hash_and_rows(db: Path, tmp_path: Path, capsys) -> None:
@@ -132,8 +133,8 @@ def test_old_versions_are_pruned_to_keep(db: Path, tmp_path: Path, capsys) -> No
         assert run(capsys, "import", "fte", str(path), "--db", str(db), "--keep", "2")[0] == 0
     paths = store.Paths(db)
     assert [vid for vid, _ in paths.version_files()] == [3, 4]
-    versions = store.list_versions(db)
-    assert [(v.version_id, v.on_disk, v.current) for v in versions] == [
+    history = versions.list_versions(db)
+    assert [(v.version_id, v.on_disk, v.current) for v in history] == [
         (4, True, True),
         (3, True, False),
         (2, False, False),
@@ -269,7 +270,7 @@ def test_bad_file_is_refused_and_changes_nothing(
         assert isinstance(content, bytes)
         path.write_bytes(content)
     before = folder_state(db.parent)
-    versions_before = store.list_versions(db)
+    versions_before = versions.list_versions(db)
 
     code, out, err = run(capsys, "import", kind, str(path), "--db", str(db))
 
@@ -280,7 +281,7 @@ def test_bad_file_is_refused_and_changes_nothing(
         assert text in err, f"{text!r} not in report:\n{err}"
     assert "Traceback" not in err + out
     assert folder_state(db.parent) == before
-    assert store.list_versions(db) == versions_before
+    assert versions.list_versions(db) == versions_before
 
 
 def test_three_bad_rows_are_reported_in_one_run(db: Path, tmp_path: Path, capsys) -> None:

@@ -36,6 +36,7 @@ from pathlib import Path
 import pytest
 
 from core import ingest, store
+from core.data import versions
 from tests.conftest import VENV_BIN, folder_state
 
 OSLO = "958935420"
@@ -151,7 +152,7 @@ def test_read_only_mount_refuses_with_a_clear_message(db: Path, tmp_path: Path) 
         assert _mount("-o", "remount,bind,ro", str(folder))
         result = dekomp_import(db, "fte", path)
         # The same through the Python API: a WriteFault (a StoreError) with its errno.
-        with pytest.raises(store.WriteFault) as fault:
+        with pytest.raises(versions.WriteFault) as fault:
             ingest.import_files(db, [("fte", path)])
         assert fault.value.errno == errno.EROFS
         # Readers are unaffected.
@@ -273,13 +274,13 @@ def test_an_unknown_write_error_still_names_the_folder(db: Path, tmp_path: Path,
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(store.shutil, "copyfile", fail)
+    monkeypatch.setattr(versions.shutil, "copyfile", fail)
     before = folder_state(db.parent)
-    with pytest.raises(store.WriteFault) as fault:
+    with pytest.raises(versions.WriteFault) as fault:
         ingest.import_files(db, [("fte", small_file(tmp_path))])
-    versions = store.Paths(db).versions_dir
+    folder = store.Paths(db).versions_dir
     assert str(fault.value) == (
-        f"kunne ikke skrive ny versjon i {versions}: Input/output error. Ingenting er endret."
+        f"kunne ikke skrive ny versjon i {folder}: Input/output error. Ingenting er endret."
     )
     assert fault.value.errno == errno.EIO
     assert folder_state(db.parent) == before

@@ -28,7 +28,7 @@ def demo_db(demo_folder: Path) -> Path:
     return demo_folder / "dekomp.duckdb"
 
 
-@pytest.mark.parametrize("view", list(export.VIEWS))
+@pytest.mark.parametrize("view", list(views.VIEWS))
 def test_excel_dialect_reads_back_to_the_csv_values(demo_db: Path, view: str) -> None:
     with store.Store(demo_db).snapshot() as snap:
         excel = export.view_bytes(snap, view, Filters(), EXCEL)
@@ -95,7 +95,7 @@ def test_injection_payloads_are_neutralised_in_every_download(
 
     found = 0
     with store.Store(db).snapshot() as snap:
-        for view in export.VIEWS:
+        for view in views.VIEWS:
             for dialect in (EXCEL, CSV):
                 data = export.view_bytes(snap, view, Filters(), dialect).decode("utf-8-sig")
                 table = list(csv.reader(io.StringIO(data, newline=""), delimiter=dialect.delimiter))
@@ -108,7 +108,7 @@ def test_injection_payloads_are_neutralised_in_every_download(
                         # Numbers are never quoted or prefixed.
                         if value.lstrip("-").replace(dialect.decimal, "").isdigit():
                             assert not value.startswith("'")
-        deviation = views.distribution(snap, Filters(year=2019))["deviation_nok"]
+        deviation = views.frame(snap, "distribution", Filters(year=2019))["deviation_nok"]
         assert (deviation < 0).any()
         dist = export.view_bytes(snap, "distribution", Filters(year=2019), EXCEL).decode(
             "utf-8-sig"
@@ -130,9 +130,9 @@ def test_exports_are_byte_identical_and_zips_differ_only_in_generation_time(
     demo_db: Path, f: Filters
 ) -> None:
     with store.Store(demo_db).snapshot() as snap:
-        first = [export.view_bytes(snap, v, f, EXCEL) for v in export.VIEWS]
+        first = [export.view_bytes(snap, v, f, EXCEL) for v in views.VIEWS]
     with store.Store(demo_db).snapshot() as snap:
-        second = [export.view_bytes(snap, v, f, EXCEL) for v in export.VIEWS]
+        second = [export.view_bytes(snap, v, f, EXCEL) for v in views.VIEWS]
         zip_a = snapshot.build(snap, f, generated_at=dt.datetime(2026, 1, 1, 12))
         zip_b = snapshot.build(snap, f, generated_at=dt.datetime(2026, 2, 1, 12))
         zip_c = snapshot.build(snap, f, generated_at=dt.datetime(2026, 1, 1, 12))
@@ -154,7 +154,7 @@ def test_snapshot_contents_metadata_and_readme(demo_db: Path) -> None:
     with store.Store(demo_db).snapshot() as snap:
         data = snapshot.build(snap, f, EXCEL)
         key = views.key_figures(snap, f)
-        csvs = {v: export.view_bytes(snap, v, f, EXCEL) for v in export.VIEWS}
+        csvs = {v: export.view_bytes(snap, v, f, EXCEL) for v in views.VIEWS}
     entries = zip_entries(data)
     metadata = json.loads(entries["metadata.json"])
     assert metadata["filters"]["year"] == 2018

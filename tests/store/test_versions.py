@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from core import store
+from core.data import versions
 from tests.conftest import FOOTER_CALLBACK, VENV_BIN, folder_state
 
 OSLO = "958935420"
@@ -68,7 +69,7 @@ def test_kill_9_of_an_import_leaves_the_served_version_intact(db: Path, tmp_path
     assert counts(db) == served_before
     with store.Store(db).snapshot() as snap:
         assert snap.version.version_id == 1
-    assert [v.version_id for v in store.list_versions(db)] == [1]
+    assert [v.version_id for v in versions.list_versions(db)] == [1]
     # Only the dead importer's staging file differs, and the next import clears it.
     after = folder_state(db.parent)
     assert {k for k in after if k not in before} <= {k for k in after if ".staging-" in k}

@@ -1,0 +1,87 @@
+"""The views the dashboard draws and ``dekomp export`` writes.
+
+Each view (``VIEWS``) is one parameterised SELECT over the version's facts
+(core.data.facts), with the filter conditions of core.filters and an
+explicit order; docs/exports.md documents its columns. ``statement`` gives
+the SQL and its parameters for a filter state, after making the facts for
+its as-of date the ones the snapshot reads; ``frame`` runs it. Filters
+select rows: they never change how a number is computed, so an owner's
+entitlement is the same whatever else is filtered.
+
+Where to add a view: a function of the filter state returning its SELECT, in
+the module of its domain (money, projects, compliance, overview), and a
+``View`` in that module's ``VIEWS`` naming the facts it reads.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from core.data import facts
+from core.filters import Filters
+from core.store import Snapshot, bind
+from core.views import compliance, money, overview, projects
+from core.views.overview import FilterOptions, KeyFigures, filter_options
+from core.views.sql import View
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+VIEWS: dict[str, View] = {
+    v.name: v for v in [*money.VIEWS, *compliance.VIEWS, *projects.VIEWS, *overview.VIEWS]
+}
+
+_COLUMN = re.compile(r"[a-z_][a-z0-9_]*")
+
+__all__ = ["VIEWS", "FilterOptions", "KeyFigures", "View", "filter_options"]
+
+
+def resolve(snap: Snapshot, f: Filters) -> Filters:
+    """``f`` with its as-of date filled in: the data's last date if none."""
+    return f if f.as_of is not None else f.with_as_of(facts.default_date(snap))
+
+
+def statement(snap: Snapshot, view: str, f: Filters) -> tuple[str, dict[str, Any]]:
+    """The view's SQL under ``f`` and the parameters it uses; the facts it
+    reads are those of ``f``'s as-of date on ``snap``."""
+    f = resolve(snap, f)
+    facts.use(snap, f.as_of, VIEWS[view].facts)
+    sql = VIEWS[view].sql(f)
+    return sql, bind(sql, f.sql_params())
+
+
+def frame(snap: Snapshot, view: str, f: Filters) -> pd.DataFrame:
+    """The view's rows as a DataFrame with exact types (core.store)."""
+    return snap.df(*statement(snap, view, f))
+
+
+def page(
+    snap: Snapshot, view: str, f: Filters, size: int, equal: dict[str, object] | None = None
+) -> tuple[pa.Table, int]:
+    """The first ``size`` rows of the view under ``f`` whose columns equal
+    ``equal``'s values, as Arrow (a table card makes its rows without
+    pandas), and how many there are in all (counted only when the page is
+    full). The rows keep the view's order: filtering and cutting an ordered
+    result preserve it."""
+    sql, params = statement(snap, view, f)
+    conditions = ["TRUE"]
+    for i, (column, value) in enumerate(sorted((equal or {}).items())):
+        if not _COLUMN.fullmatch(column):
+            raise ValueError(f"not a column: {column!r}")
+        conditions.append(f"v.{column} = $equal_{i}")
+        params[f"equal_{i}"] = value
+    chosen = f"SELECT * FROM ({sql}) v WHERE {' AND '.join(conditions)}"
+    rows = snap.arrow(f"{chosen} LIMIT {int(size)}", params)
+    if rows.num_rows < size:
+        return rows, rows.num_rows
+    return rows, int(snap.scalar(f"SELECT count(*) FROM ({chosen})", params))
+
+
+def key_figures(snap: Snapshot, f: Filters) -> KeyFigures:
+    """The overview's figures under ``f``: the sums of the views behind them."""
+    f = resolve(snap, f)
+    facts.use(snap, f.as_of, overview.KEY_FIGURE_FACTS)
+    sql = overview.key_figures_sql(f)
+    return overview.key_figures_of(snap.rows(sql, f.sql_params())[0])
