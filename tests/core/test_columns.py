@@ -4,6 +4,7 @@ apart (an Excel user sees only the headers)."""
 
 from __future__ import annotations
 
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -51,6 +52,25 @@ def test_no_column_is_left_over(view_columns: dict[str, list[str]]) -> None:
     """COLUMNS holds the views' columns and nothing else."""
     used = {c for cols in view_columns.values() for c in cols}
     assert set(columns.COLUMNS) == used
+
+
+def test_toml_tables_hold_exactly_the_four_texts() -> None:
+    """columns.toml: every table has nb, en, definition_nb and definition_en as
+    non-empty strings and nothing else, and COLUMNS follows the file's order."""
+    data = tomllib.loads(columns.COLUMNS_PATH.read_text(encoding="utf-8"))
+    assert list(data) == list(columns.COLUMNS)
+    for name, texts in data.items():
+        assert list(texts) == ["nb", "en", "definition_nb", "definition_en"], name
+        assert all(isinstance(t, str) and t for t in texts.values()), name
+        assert columns.COLUMNS[name] == columns.Column(**texts)
+
+
+def test_toml_ships_with_the_package() -> None:
+    """pyproject.toml lists columns.toml as package data, or an installed
+    package would fail at import."""
+    pyproject = Path(__file__).parents[2] / "pyproject.toml"
+    package_data = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert columns.COLUMNS_PATH.name in package_data["package-data"]["core"]
 
 
 def test_header() -> None:
