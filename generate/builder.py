@@ -395,6 +395,7 @@ class Builder:
 
     def confirmations(self) -> None:
         """One per recipient and year that was paid: what it used and repaid."""
+        rng = self.rng
         paid: dict[tuple[int, str | None, str | None], int] = {}
         last: dict[tuple[int, str | None, str | None], dt.date] = {}
         for a in self.awards:
@@ -408,7 +409,6 @@ class Builder:
             if date is None:
                 continue
             assert date > last[key], key
-            rng = self.rng
             repaid = round_to(amount * rng.uniform(0.02, 0.12), 100) if rng.random() < 0.2 else 0
             self.add("confirmations", year, owner_id, iid, date, amount - repaid, repaid)
 

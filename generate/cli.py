@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.profile == "demo":
         problems, parsed = read_back(args.out)
-        problems += check(parsed) + check_demo(parsed) if not problems else []
+        if not problems:  # every row parsed: check what the files hold together
+            problems = check(parsed) + check_demo(parsed)
         if problems:
             print(f"{len(problems)} problems:", file=sys.stderr)
             for problem in problems:

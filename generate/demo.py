@@ -224,12 +224,14 @@ class DemoBuilder(Builder):
     # -- owners, forums, FTE -------------------------------------------------------------
 
     def make_owners(self) -> None:
-        # key, name, type, knr, first and last year; a private owner without knr is abroad
-        table = [
-            ("m" + r["knr_2018"], r["name_2018"] + " kommune", "municipality", r["knr_2018"], 1838)
-            for r in REFERENCE
-        ]
-        table = [(*row, 2019 if row[0] in MERGED_AWAY else None) for row in table]
+        """The 2018 municipalities, those formed in 2020, the county
+        authorities and the private owners; Oslo kommune has its real number."""
+        table = []  # key, name, type, knr, first and last year
+        for r in REFERENCE:
+            key, knr, name = "m" + r["knr_2018"], r["knr_2018"], f"{r['name_2018']} kommune"
+            table.append(
+                (key, name, "municipality", knr, 1838, 2019 if key in MERGED_AWAY else None)
+            )
         table += [
             (k, name, "municipality", knr, 2020, None) for k, (name, knr, *_) in MERGERS.items()
         ]
@@ -241,9 +243,9 @@ class DemoBuilder(Builder):
         table += [(key, name, "private", None, 2018, None) for key, name, _ in ABROAD_OWNERS]
         owners = [
             Owner("", name, kind, knr, REGION, kind == "private" and not knr, start, end, key=key)
-            for key, name, kind, knr, start, end in table
+            for key, name, kind, knr, start, end in table  # a private owner without knr is abroad
         ]
-        owners[[o.key for o in owners].index("m0301")].owner_id = OSLO_ORGNR
+        next(o for o in owners if o.key == "m0301").owner_id = OSLO_ORGNR
         self.add_owners(owners)
         self.keyed = {o.key: o for o in owners}
 
