@@ -1,1 +1,1 @@
-"""Benchmarks and the national-scale test data they run on (``bench.generate``)."""
+"""Benchmarks, run on the national-scale test data (``python -m generate national``)."""

@@ -247,7 +247,8 @@ def dataset(scale: float) -> Path:
         [
             sys.executable,
             "-m",
-            "bench.generate",
+            "generate",
+            "national",
             "--out",
             str(folder),
             "--scale",

@@ -23,7 +23,7 @@ from core.parse import is_blank
 from core.problems import ImportRejected, Problem
 
 # Limits on what one file may hold, so that garbage cannot exhaust memory.
-# The largest file of the national-scale test data (bench/generate.py,
+# The largest file of the national-scale test data (python -m generate national,
 # status.csv at scale 1.0) is about 30 MB.
 MAX_FILE_MB = 100  # override with $DEKOMP_MAX_IMPORT_MB
 MAX_CELL_CHARS = 100_000  # text columns hold at most 2,000 characters

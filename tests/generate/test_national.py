@@ -1,6 +1,7 @@
-"""The national-scale test data (bench.generate) at scale 0.01, as CI runs it:
-its files pass the real import as one version, cover the whole country and
-every kind, and are the same bytes on every run."""
+"""The national profile (python -m generate national) at scale 0.01, as CI
+runs it: its files pass the real import as one version, cover the whole
+country and every kind, pass the generator's own read-back check, and are
+the same bytes on every run."""
 
 from __future__ import annotations
 
@@ -9,18 +10,27 @@ from pathlib import Path
 
 import pytest
 
-from bench import generate
 from core import ingest, store
 from core.data import versions
 from core.kinds import KINDS
+from generate import cli, national
+from generate.common import check, files, read_back, write_all
+from generate.national import NationalBuilder
 
 SCALE = 0.01
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def builder() -> NationalBuilder:
+    built = NationalBuilder(SCALE)
+    built.build()
+    return built
+
+
+@pytest.fixture(scope="module")
+def small(builder: NationalBuilder, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("national")
-    generate.generate(out, SCALE)
+    write_all(builder.rows, out)
     return out
 
 
@@ -31,9 +41,16 @@ def test_files_have_the_import_columns_and_the_demo_format(small: Path) -> None:
         assert data.decode("utf-8").split("\n", 1)[0] == ",".join(spec.columns), kind
 
 
+def test_the_read_back_check_finds_nothing(small: Path) -> None:
+    problems, parsed = read_back(small)
+    assert problems == []
+    assert check(parsed) == []
+    assert len(parsed["status"]) == 5_000
+
+
 def test_imports_as_one_version_with_the_whole_country(small: Path, tmp_path: Path) -> None:
     db = tmp_path / "dekomp.duckdb"
-    result = ingest.import_files(db, generate.files(small), description=generate.DESCRIPTION)
+    result = ingest.import_files(db, files(small), description=national.DESCRIPTION)
     assert result.version_id == 1
     history = versions.list_versions(db)
     assert [(v.version_id, v.description) for v in history] == [(1, "nasjonale testdata")]
@@ -46,7 +63,7 @@ def test_imports_as_one_version_with_the_whole_country(small: Path, tmp_path: Pa
         assert snap.scalar(in_2020 + "coalesce(valid_to, 9999)") == 356
         assert snap.scalar("SELECT count(DISTINCT region_id) FROM municipality") == 15
         assert snap.scalar("SELECT count(*) FROM forum") == 120
-        assert snap.scalar("SELECT count(*) FROM scheme_year") == 15 * len(generate.YEARS)
+        assert snap.scalar("SELECT count(*) FROM scheme_year") == 15 * len(NationalBuilder.YEARS)
         owners = dict(
             snap.rows("SELECT owner_type::VARCHAR, count(*) FROM school_owner GROUP BY 1")
         )
@@ -66,9 +83,27 @@ def test_imports_as_one_version_with_the_whole_country(small: Path, tmp_path: Pa
     assert counts["status"] == 5_000
 
 
+def test_entitlements_share_each_region_frame_exactly(builder: NationalBuilder) -> None:
+    """Redistribute years: the owners taking part share the whole frame
+    (core.allocation in whole kroner); 2019 withholds the others' shares."""
+    given: dict[tuple[int, str], int] = {}
+    for (year, owner_id), amount in builder.entitlement.items():
+        key = (year, builder.owners[owner_id].region)
+        given[key] = given.get(key, 0) + amount
+    assert len(given) == 15 * len(NationalBuilder.YEARS)
+    held_back = 0
+    for (year, region), amount in given.items():
+        if year == 2019:
+            assert amount <= builder.frame[(year, region)]
+            held_back += builder.frame[(year, region)] - amount
+        else:
+            assert amount == builder.frame[(year, region)], (year, region)
+    assert held_back > 0
+
+
 def test_same_bytes_on_a_second_run(small: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    assert generate.main(["--out", str(again), "--scale", str(SCALE)]) == 0
+    assert cli.main(["national", "--out", str(again), "--scale", str(SCALE)]) == 0
     for kind in KINDS:
         name = f"{kind}.csv"
         assert (again / name).read_bytes() == (small / name).read_bytes(), name
