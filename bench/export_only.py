@@ -41,7 +41,7 @@ def _timed(run: object) -> tuple[float, float]:
 
 
 def measure(db: Path, repeat: int, dialect: str) -> dict[str, float]:
-    from core import store
+    from core.data import store
     from core.filters import Filters
     from core.views import resolve, status_history_sql
 

@@ -14,8 +14,7 @@ import statistics
 import time
 
 from bench.run import dataset
-from core import store
-from core.data import facts
+from core.data import facts, store
 
 DATES = (dt.date(2024, 6, 1), dt.date(2025, 3, 1))
 

@@ -44,7 +44,7 @@ def _timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 def _time_the_parts() -> None:
     """Wrap the card path's parts in timers (this process only)."""
-    from core import store
+    from core.data import store
     from dashboard import charts, present
 
     present.records = _timed("rows", present.records)

@@ -35,7 +35,8 @@ def _hash(data: bytes) -> str:
 
 
 def answers(db: Path) -> dict[str, Any]:
-    from core import export, store, views
+    from core import export, views
+    from core.data import store
     from core.filters import Filters
     from dashboard import create_app
     from dashboard.outputs import OUTPUTS

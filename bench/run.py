@@ -221,7 +221,7 @@ class Server:
 
 
 def dataset(scale: float) -> Path:
-    from core import store
+    from core.data import store
 
     folder = CACHE / f"scale-{scale}"
     db = folder / "dekomp.duckdb"
@@ -267,7 +267,7 @@ def dataset(scale: float) -> Path:
 def filter_states(db: Path, count: int = 24) -> list[dict[str, str]]:
     """``count`` different filter states (the store's data) from the data's
     years, forums and municipalities; deterministic."""
-    from core import store
+    from core.data import store
     from core.filters import Filters
     from core.views import filter_options
 
@@ -429,7 +429,7 @@ def measure_callbacks(
 
 
 def measure_export(db: Path, repeat: int) -> tuple[list[float], list[float], int]:
-    from core import store
+    from core.data import store
     from core.filters import Filters
     from core.views import resolve, status_history_sql
 

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 # `dekomp export status-history` starts without pandas, pydantic or openpyxl.
 import duckdb
 
-from core import export, store, views
-from core.data import facts, versions
+from core import export, views
+from core.data import facts, store, versions
 from core.filters import OWNER_TYPES, FilterError, Filters
 
 if TYPE_CHECKING:
-    from core import ingest
+    from core.data import ingest
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 
@@ -41,11 +41,11 @@ def _keep_default() -> int:
 
 
 class _KindNames:
-    """The import kinds as argparse choices, read from core.kinds (pydantic
+    """The import kinds as argparse choices, read from core.data.kinds (pydantic
     models) only when ``dekomp import`` is parsed or its help shown."""
 
     def __iter__(self) -> Iterator[str]:
-        from core.kinds import LOAD_ORDER
+        from core.data.kinds import LOAD_ORDER
 
         return iter(LOAD_ORDER)
 
@@ -128,9 +128,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _report(rejected: ingest.ImportRejected, errors: Path | None = None) -> int:
-    """The first problems in full, the rest counted (core.problems); every
+    """The first problems in full, the rest counted (core.data.problems); every
     one of them in ``errors``, when given."""
-    from core import problems
+    from core.data import problems
 
     total = problems.count(len(rejected.problems))
     print(f"Importen ble avvist: {total} feil. Ingenting er endret.", file=sys.stderr)
@@ -150,8 +150,8 @@ def _report(rejected: ingest.ImportRejected, errors: Path | None = None) -> int:
 
 
 def _warn(warnings: Sequence[ingest.Problem]) -> None:
-    """Not wrong, but worth a second look (core.checks.warnings)."""
-    from core import problems
+    """Not wrong, but worth a second look (core.data.checks.warnings)."""
+    from core.data import problems
 
     if not warnings:
         return
@@ -165,9 +165,9 @@ def _warn(warnings: Sequence[ingest.Problem]) -> None:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from core import ingest
-    from core.kinds import LOAD_ORDER
-    from core.summary import DEMO_DESCRIPTION
+    from core.data import ingest
+    from core.data.kinds import LOAD_ORDER
+    from core.data.summary import DEMO_DESCRIPTION
 
     files = [
         (k, args.source / f"{k}.csv") for k in LOAD_ORDER if (args.source / f"{k}.csv").exists()
@@ -188,7 +188,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from core import ingest
+    from core.data import ingest
 
     try:
         result = ingest.import_files(
@@ -276,7 +276,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_snapshot(args: argparse.Namespace) -> int:
-    from core import snapshot
+    from core.export import snapshot
 
     filters = _filters(args)
     with store.Store(args.db).snapshot() as snap:
@@ -287,7 +287,7 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:
-    from core import templates
+    from core.export import templates
 
     written = templates.write_templates(args.out)
     print(f"Skrev {len(written)} maler til {args.out}")

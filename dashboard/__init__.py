@@ -12,8 +12,8 @@ from pathlib import Path
 import dash
 import flask
 
-from core.store import NoDatabase, Snapshot, Store
-from core.summary import data_summary
+from core.data.store import NoDatabase, Snapshot, Store
+from core.data.summary import data_summary
 from dashboard import compression, security
 from dashboard.layout import shell
 from dashboard.settings import Settings

@@ -34,7 +34,7 @@ import flask
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import users as users_file
-from core.store import StoreError
+from core.data.store import StoreError
 from dashboard.settings import Network, Settings, SettingsError
 
 REALM = 'Basic realm="Dekomp monitor", charset="UTF-8"'

@@ -93,7 +93,7 @@ def values(column: Iterable[Any]) -> list[Any]:
     if isinstance(column, pd.Series) and isinstance(column.dtype, pd.ArrowDtype):
         import pyarrow as pa
 
-        if pa.types.is_decimal(column.dtype.pyarrow_dtype):  # DECIMAL (core.store)
+        if pa.types.is_decimal(column.dtype.pyarrow_dtype):  # DECIMAL (core.data.store)
             return _decimal_values(pa.Array.from_pandas(column.array))
     out: list[Any] = []
     for v in _items(column):

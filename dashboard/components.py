@@ -12,8 +12,8 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
 from core import fmt, views
+from core.data.store import Snapshot
 from core.filters import Filters
-from core.store import Snapshot
 from dashboard import charts, ids, present
 from dashboard.i18n import translator
 from dashboard.outputs import OUTPUTS

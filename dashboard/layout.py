@@ -19,9 +19,9 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 from dash.exceptions import PreventUpdate
 
 from core import export, fmt
+from core.data.store import StoreError
+from core.data.summary import data_summary
 from core.filters import FilterError, Filters
-from core.store import StoreError
-from core.summary import data_summary
 from dashboard import ids
 from dashboard.components import text
 from dashboard.i18n import LANGUAGES, translator, valid
@@ -448,8 +448,8 @@ def _dialect(value: str | None) -> str:
     prevent_initial_call=True,
 )
 def download_snapshot(n_clicks: int, state: dict | None, dialect: str | None) -> dict:
-    """Every view under the filters as one ZIP (core.snapshot, as the CLI)."""
-    from core import snapshot as zip_snapshot
+    """Every view under the filters as one ZIP (core.export.snapshot, as the CLI)."""
+    from core.export import snapshot as zip_snapshot
     from dashboard import snapshot
 
     filters, _ = read_state(state)

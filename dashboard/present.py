@@ -60,7 +60,7 @@ def _is_arrow(rows: object) -> bool:
 
 
 def _arrow_json_values(column: pa.ChunkedArray) -> list[Any]:
-    """As ``_json_values``, for an Arrow column (with core.store's types)."""
+    """As ``_json_values``, for an Arrow column (with core.data.store's types)."""
     import pyarrow as pa
 
     kind = column.type
@@ -94,7 +94,7 @@ def _json_values(column: pd.Series) -> list[Any]:
     import pandas as pd
 
     if column.dtype.kind in "iufbO" and column.dtype != object:
-        # Numbers, booleans, text and DECIMAL (core.store keeps it in Arrow)
+        # Numbers, booleans, text and DECIMAL (core.data.store keeps it in Arrow)
         # through Arrow: Python values with None for NA and NaN, a quarter
         # faster than tolist() and a scan for NA.
         import pyarrow as pa
@@ -154,7 +154,7 @@ def column_defs(
 def _is_number(frame: pd.DataFrame, column: str, dtype: Any) -> bool:
     if dtype.kind in "iuf":  # integers and floats, numpy's or pandas' nullable
         return True
-    if str(dtype).startswith("decimal"):  # DECIMAL as core.store reads it (Arrow)
+    if str(dtype).startswith("decimal"):  # DECIMAL as core.data.store reads it (Arrow)
         return True
     # DECIMAL in a frame made in Python (not read from DuckDB): Decimal objects.
     return str(dtype) == "object" and any(isinstance(v, Decimal) for v in frame[column].iloc[:20])

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.store import default_db_path
+from core.data.store import default_db_path
 
 AUTH_MODES = ("none", "basic", "proxy")
 DEFAULT_PROXY_USER_HEADER = "X-Remote-User"

@@ -10,7 +10,7 @@ as data/demo/ holds them), with two profiles:
   the performance work (bench/, load/).
 
 Both build on builder.py (the steps they take alike, entitlements from
-core.allocation as the app computes them), common.py (dates, organisation
+core.rules.allocation as the app computes them), common.py (dates, organisation
 numbers, writing and reading back the CSV files) and reference.py (the
 figures and vocabulary). No clock, no network, a fixed seed: the same bytes
 on every run.

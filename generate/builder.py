@@ -1,5 +1,5 @@
 """The build steps both profiles take alike: owners and their organisation
-numbers, forums and memberships, entitlements (core.allocation, as the app
+numbers, forums and memberships, entitlements (core.rules.allocation, as the app
 computes them), needs reports, awards from entitlements, co-financing,
 confirmations of use, and the rows of projects and status reports.
 
@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from core.allocation import OwnerFte, entitlements
-from core.kinds import KINDS
+from core.data.kinds import KINDS
+from core.rules.allocation import OwnerFte, entitlements
 from generate.common import RESERVED_ORGNR, d, orgnr, plus, round_to, split, workday
 from generate.reference import (
     AREAS,
@@ -217,7 +217,7 @@ class Builder:
 
     def entitlements(self) -> None:
         """Each taking part owner's share of its region's frame by FTE in
-        scope, under the year's policy: core.allocation, as the app has it."""
+        scope, under the year's policy: core.rules.allocation, as the app has it."""
         for year in self.YEARS:
             taking_part = {oid for (y, _), ids in self.members.items() if y == year for oid in ids}
             for region_id in sorted({region for y, region in self.frame if y == year}):

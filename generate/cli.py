@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from core import ingest
+from core.data import ingest
 from generate import demo, national
 from generate.common import check, files, read_back, write_all
 from generate.demo_check import check_demo

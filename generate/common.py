@@ -1,6 +1,6 @@
 """Pieces both profiles share: dates and rounding for the invented detail,
 organisation numbers, the CSV files in the import format, and the read-back
-check of what was written against the import contract (core.kinds).
+check of what was written against the import contract (core.data.kinds).
 
 A helper that draws takes the profile's ``random.Random``: one seed, one
 fixed order of draws, the same bytes on every run.
@@ -18,8 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from core.kinds import KINDS, LOAD_ORDER
-from core.parse import orgnr_check_digit
+from core.data.kinds import KINDS, LOAD_ORDER
+from core.data.parse import orgnr_check_digit
 
 # Numbers the tests use as "unknown owner" (the first is Oslo kommune's): never drawn.
 RESERVED_ORGNR = ("958935420", "974760673")
@@ -60,7 +60,7 @@ def split(amount: int, parts: int) -> list[int]:
 def spread(total: int, weights: Sequence[float], caps: Sequence[int]) -> list[int]:
     """Counts of at least 1 and at most ``caps[i]`` that add up to ``total``,
     in proportion to ``weights`` (largest remainder, ties to the lower index).
-    Not core.allocation.largest_remainder: that one has no floor and no caps."""
+    Not core.rules.allocation.largest_remainder: that one has no floor and no caps."""
     n = len(weights)
     if not n <= total <= sum(caps):
         raise ValueError(f"cannot spread {total} over {n} items with these caps")
@@ -140,7 +140,7 @@ def write_all(rows: dict[str, list[tuple[Any, ...]]], out: Path) -> dict[str, in
 
 
 def files(out: Path) -> list[tuple[str, Path]]:
-    """The (kind, path) pairs for ``core.ingest.import_files``."""
+    """The (kind, path) pairs for ``core.data.ingest.import_files``."""
     return [(kind, out / f"{kind}.csv") for kind in LOAD_ORDER]
 
 

@@ -42,7 +42,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
-from core.allocation import largest_remainder
+from core.rules.allocation import largest_remainder
 from generate.builder import Award, Builder, Forum, Owner, Plan
 from generate.common import d, plus, round_to, split, spread, tenths, workday
 from generate.reference import (

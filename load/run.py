@@ -86,8 +86,7 @@ def served_database(scale: float) -> Path:
     bench/cache/load-scale-<s>/ gets one more version with the same data,
     published by ``core.data.versions.build_version`` (which stores the
     facts); bench's own cache is never changed."""
-    from core import store
-    from core.data import facts, versions
+    from core.data import facts, store, versions
 
     source = dataset(scale)
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from core import ingest
-from core.kinds import LOAD_ORDER
+from core.data import ingest
+from core.data.kinds import LOAD_ORDER
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "data" / "demo"

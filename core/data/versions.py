@@ -3,7 +3,7 @@
 A version file is written once, by one importer, under a staging name that no
 reader ever opens: a copy of the published version, changed by the import and
 given its facts (core.data.facts) in one transaction, then renamed into place
-and published by atomically replacing the symlink (layout: core.store). An
+and published by atomically replacing the symlink (layout: core.data.store). An
 import that fails leaves the published version and the folder as they were.
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from core.data import facts
-from core.store import SCHEMA_PATH, Paths, Snapshot, Store, StoreError
+from core.data.store import SCHEMA_PATH, Paths, Snapshot, Store, StoreError
 
 DEFAULT_KEEP_VERSIONS = 10
 

@@ -19,8 +19,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from core.data import facts
+from core.data.store import Snapshot, bind
 from core.filters import Filters
-from core.store import Snapshot, bind
 from core.views import compliance, money, overview, projects
 from core.views.overview import FilterOptions, KeyFigures, filter_options
 from core.views.sql import View
@@ -53,7 +53,7 @@ def statement(snap: Snapshot, view: str, f: Filters) -> tuple[str, dict[str, Any
 
 
 def frame(snap: Snapshot, view: str, f: Filters) -> pd.DataFrame:
-    """The view's rows as a DataFrame with exact types (core.store)."""
+    """The view's rows as a DataFrame with exact types (core.data.store)."""
     return snap.df(*statement(snap, view, f))
 
 

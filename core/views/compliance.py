@@ -1,4 +1,4 @@
-"""The rules' results (R1-R10, core.compliance) as of the date: every row,
+"""The rules' results (R1-R10, core.rules.compliance) as of the date: every row,
 and counted per forum and rule, and per owner."""
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.data.store import Snapshot
 from core.filters import OWNER_TYPES, Filters, year_condition
-from core.store import Snapshot
 from core.views.sql import View, forum_years_where, owner_years_where, projects_where, rules_where
 
 

@@ -10,9 +10,9 @@ from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from core import fmt
-from core.compliance import RULES
+from core.data.store import StoreError
 from core.data.versions import list_versions
-from core.store import StoreError
+from core.rules.common import RULES
 from dashboard import ids, present
 from dashboard.components import Card, register, table_card, text
 from dashboard.i18n import translator, valid
@@ -65,7 +65,7 @@ def layout(**_: object) -> html.Div:
 )
 def show(lang_value: str | None) -> tuple:
     """The versions and the rules: they follow the language, not the filters."""
-    from core.summary import data_summary
+    from core.data.summary import data_summary
     from dashboard import snapshot, store
 
     lang = valid(lang_value)

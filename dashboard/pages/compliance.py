@@ -8,7 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from core.compliance import RULES, STATUSES
+from core.rules.common import RULES, STATUSES
 from dashboard import ids
 from dashboard.components import ANY, Card, card, register, table_card, text
 from dashboard.i18n import translator, valid

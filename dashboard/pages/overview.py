@@ -11,7 +11,7 @@ from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from core import fmt
-from core.store import StoreError
+from core.data.store import StoreError
 from dashboard import ids, present
 from dashboard.components import Card, card, download_button, kpi, register, text
 from dashboard.i18n import translator
@@ -97,7 +97,7 @@ def layout(**_: object) -> html.Div:
     Input(ids.STATE, "data"),
 )
 def show(state: dict | None) -> tuple:
-    from core.summary import data_summary
+    from core.data.summary import data_summary
     from core.views import key_figures
     from dashboard import snapshot
 

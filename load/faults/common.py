@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from core import store
+from core.data import store
 from load.serve import BIN
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import requests
 
-from core import store
+from core.data import store
 from load.faults.common import (
     add_arguments,
     copy_database,

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from core import export, store
+from core import export
+from core.data import store
 from core.filters import Filters
 from tests.conftest import VENV_BIN, zip_entries
 

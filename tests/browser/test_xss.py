@@ -1,6 +1,6 @@
 """Imported text never runs or links: owner, forum and municipality names,
 project titles and status notes carrying HTML and ``javascript:`` are
-imported through core.ingest, served under gunicorn with the app's
+imported through core.data.ingest, served under gunicorn with the app's
 Content-Security-Policy, and shown in Chromium literally, in AG Grid cells,
 Plotly axis labels, treemap tiles, filter buttons and hover labels alike.
 (Status notes reach only the downloads; the pages run with one imported
@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from core import ingest
-from core.kinds import LOAD_ORDER
+from core.data import ingest
+from core.data.kinds import LOAD_ORDER
 from tests.browser.conftest import screenshot
 from tests.conftest import DEMO_DIR, ROOT, VENV_BIN, free_port, wait_for
 

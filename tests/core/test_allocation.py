@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.allocation import Entitlement, OwnerFte, entitlements, largest_remainder
+from core.rules.allocation import Entitlement, OwnerFte, entitlements, largest_remainder
 
 ids = st.text(alphabet="abcdefghij0123456789", min_size=1, max_size=6)
 fte = st.decimals(min_value=0, max_value=10_000, places=1, allow_nan=False, allow_infinity=False)

@@ -1,4 +1,4 @@
-"""core.columns: every column of every export view has a header and a
+"""core.export.columns: every column of every export view has a header and a
 definition in both languages, and a view's Norwegian headers tell its columns
 apart (an Excel user sees only the headers)."""
 
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from core import columns
 from core import views
-from core.views import VIEWS
+from core.data.store import Store
+from core.export import columns
 from core.filters import Filters
-from core.store import Store
+from core.views import VIEWS
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def test_toml_ships_with_the_package() -> None:
     package would fail at import."""
     pyproject = Path(__file__).parents[2] / "pyproject.toml"
     package_data = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["setuptools"]
-    assert columns.COLUMNS_PATH.name in package_data["package-data"]["core"]
+    assert columns.COLUMNS_PATH.name in package_data["package-data"]["core.export"]
 
 
 def test_header() -> None:

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import compliance as c
+from core.rules import common
+from core.rules import compliance as c
 
 REGION = "oslo-akershus"
 AS_OF = dt.date(2022, 6, 30)
@@ -1159,12 +1160,12 @@ def test_evaluate_on_empty_inputs_gives_an_empty_frame_with_the_columns() -> Non
 
 
 def test_rows_give_decimal_and_none_as_the_rules_compare_them() -> None:
-    """core.store reads DECIMAL into an Arrow column, whose tolist() gives NA
+    """core.data.store reads DECIMAL into an Arrow column, whose tolist() gives NA
     for no value; the rules test FTE with ``not`` and ``<=``, so their rows
     carry Decimal or None."""
     import pyarrow as pa
 
-    from core import store
+    from core.data import store
 
     frame = store.frame(
         pa.table(
@@ -1174,8 +1175,8 @@ def test_rows_give_decimal_and_none_as_the_rules_compare_them() -> None:
             }
         )
     )
-    rows = list(c._tuples(frame))
+    rows = list(common.tuples_of(frame))
     assert rows[0].fte_in_scope == Decimal("12.5") and isinstance(rows[0].fte_in_scope, Decimal)
     assert rows[1].fte_in_scope is None
     assert not rows[1].fte_in_scope  # as R4 tests "no FTE in scope"
-    assert rows[0].owners == 3 and c._is_null(rows[1].owners)
+    assert rows[0].owners == 3 and common.is_null(rows[1].owners)

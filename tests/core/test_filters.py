@@ -254,9 +254,7 @@ def test_a_value_either_fails_or_never_enters_the_sql(value: str, as_forum: bool
         f = Filters.parse(forum=value) if as_forum else Filters.parse(municipality=value)
     except FilterError:
         return
-    sql = (
-        forum_condition(f, "d.forum_id") if as_forum else municipality_condition(f, "d.knr")
-    )
+    sql = forum_condition(f, "d.forum_id") if as_forum else municipality_condition(f, "d.knr")
     if not value.strip():
         assert sql == "TRUE"
         return

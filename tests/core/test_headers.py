@@ -1,4 +1,4 @@
-"""core.headers: an import file's columns are found by their English key, by
+"""core.data.headers: an import file's columns are found by their English key, by
 the Norwegian header of the templates, by common variants and by the header
 the Excel dialect exports the same column under, in any case and spacing;
 and no header can name two columns of one kind."""
@@ -10,9 +10,10 @@ import io
 
 import pytest
 
-from core import headers, templates
-from core.columns import COLUMNS
-from core.kinds import KINDS
+from core.data import headers
+from core.data.kinds import KINDS
+from core.export import templates
+from core.export.columns import COLUMNS
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

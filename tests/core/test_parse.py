@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 
-from core import parse as p
+from core.data import parse as p
 
 
 @pytest.mark.parametrize(

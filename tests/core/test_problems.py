@@ -1,4 +1,4 @@
-"""core.problems: a report that stays readable however many rows are wrong
+"""core.data.problems: a report that stays readable however many rows are wrong
 (the first 50 in full, then counts per file, column and rule); and every
 problem as a CSV file for Norwegian Excel (core.export.write_problems)."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import csv
 import io
 
+from core.data.problems import Problem, groups, report_lines
 from core.export import write_problems
-from core.problems import Problem, groups, report_lines
 
 
 def negative(row: int) -> Problem:

@@ -9,8 +9,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from core import store
 from core import views
+from core.data import store
 from core.filters import Filters
 from dashboard import charts
 from dashboard.i18n import translator
@@ -96,7 +96,7 @@ def test_values_are_json_numbers() -> None:
 
 
 def test_decimal_values_from_an_arrow_column_are_those_of_decimal() -> None:
-    """core.store keeps DECIMAL in Arrow columns; their chart values must be
+    """core.data.store keeps DECIMAL in Arrow columns; their chart values must be
     what float(Decimal) and int give, to the last bit (Arrow's own cast to
     float is off by one unit in the last place for some values)."""
     import random

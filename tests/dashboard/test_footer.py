@@ -9,8 +9,8 @@ from pathlib import Path
 import flask
 import pytest
 
-from core import ingest
-from core.store import Store
+from core.data import ingest
+from core.data.store import Store
 from tests.conftest import demo_files
 
 

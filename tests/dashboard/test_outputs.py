@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core import store, views
+from core import views
+from core.data import store
 from core.filters import Filters
 from dashboard import charts, components
 from dashboard.components import Card
@@ -132,13 +133,13 @@ def test_table_rows_are_json_values() -> None:
 
 def test_table_rows_and_columns_from_arrow_are_those_from_the_frame() -> None:
     """A table card gets its rows as Arrow; its rows and columns must be the
-    ones the same data gives as a DataFrame (core.store's exact types)."""
+    ones the same data gives as a DataFrame (core.data.store's exact types)."""
     import datetime as dt
     from decimal import Decimal
 
     import pyarrow as pa
 
-    from core import store
+    from core.data import store
     from dashboard import present
 
     table = pa.table(

@@ -175,7 +175,7 @@ def test_sec011_a_raising_callback_shows_no_traceback(
 def test_sec012_prevent_update_still_answers_204(tmp_path: Path) -> None:
     """Dash's PreventUpdate keeps its own answer under the catch-all error
     handler: the Om dataene callback, with no database, raises it."""
-    from core.compliance import RULES
+    from core.rules.common import RULES
 
     server = create_app(Settings(db=tmp_path / "nothing" / "dekomp.duckdb")).server
     outputs = [

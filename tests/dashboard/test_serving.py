@@ -79,9 +79,10 @@ def test_responses_name_the_data_version_they_read(db: Path) -> None:
 
 def test_a_worker_answers_before_loading_pandas_and_loads_it_after(db: Path) -> None:
     """Cold start: no page's HTML needs pandas or Plotly's template (the
-    views are SQL and a table's rows Arrow); a new worker answers without them and loads them after. Until
-    then the answers are written with the built-in json (Plotly's orjson path
-    reads pandas' attributes, which a half-done import lacks)."""
+    views are SQL and a table's rows Arrow); a new worker answers without
+    them and loads them after. Until then the answers are written with the
+    built-in json (Plotly's orjson path reads pandas' attributes, which a
+    half-done import lacks)."""
     code = f"""
 import sys, time
 from plotly.io import json as plotly_json

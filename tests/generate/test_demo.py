@@ -1,7 +1,7 @@
 """The demo profile (python -m generate demo): it writes exactly the files
 in data/demo/ that the app and the other tests use, passes its own checks,
 holds each planted breach once, and takes its entitlements from
-core.allocation."""
+core.rules.allocation."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core.allocation import OwnerFte, entitlements
-from core.kinds import KINDS
+from core.data.kinds import KINDS
+from core.rules.allocation import OwnerFte, entitlements
 from generate import cli
 from generate.common import read_back, render
 from generate.demo import DemoBuilder

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from core import ingest, store
-from core.data import versions
-from core.kinds import KINDS
+from core.data import ingest, store, versions
+from core.data.kinds import KINDS
 from generate import cli, national
 from generate.common import check, files, read_back, write_all
 from generate.national import NationalBuilder
@@ -85,7 +84,7 @@ def test_imports_as_one_version_with_the_whole_country(small: Path, tmp_path: Pa
 
 def test_entitlements_share_each_region_frame_exactly(builder: NationalBuilder) -> None:
     """Redistribute years: the owners taking part share the whole frame
-    (core.allocation in whole kroner); 2019 withholds the others' shares."""
+    (core.rules.allocation in whole kroner); 2019 withholds the others' shares."""
     given: dict[tuple[int, str], int] = {}
     for (year, owner_id), amount in builder.entitlement.items():
         key = (year, builder.owners[owner_id].region)

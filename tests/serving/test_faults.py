@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from core import store
+from core.data import store
 from load.serve import Instance, Nginx, nginx_binary
 from tests.conftest import FOOTER_CALLBACK, VENV_BIN
 from tests.store.test_versions import status_file

@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core import cli, ingest, store
-from core.data import versions
+from core import cli
+from core.data import ingest, store, versions
 from tests.conftest import VENV_BIN, folder_state
 
 OSLO = "958935420"  # Oslo kommune, the one real organisation number in the demo
@@ -355,8 +355,8 @@ def test_a_refused_first_import_leaves_no_folder(tmp_path: Path, capsys) -> None
 
 def test_templates_import_as_a_set_into_an_empty_database(tmp_path: Path, capsys) -> None:
     """The templates are examples an adviser can import as they are."""
-    from core import templates
-    from core.kinds import LOAD_ORDER
+    from core.data.kinds import LOAD_ORDER
+    from core.export import templates
 
     folder = tmp_path / "templates"
     templates.write_templates(folder)

@@ -35,8 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from core import ingest, store
-from core.data import versions
+from core.data import ingest, store, versions
 from tests.conftest import VENV_BIN, folder_state
 
 OSLO = "958935420"

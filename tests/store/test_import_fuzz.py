@@ -27,9 +27,10 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from core import ingest, store, templates
-from core.kinds import KINDS, LOAD_ORDER
-from core.problems import RULES
+from core.data import ingest, store
+from core.data.kinds import KINDS, LOAD_ORDER
+from core.data.problems import RULES
+from core.export import templates
 
 FUZZ = settings(
     max_examples=150,

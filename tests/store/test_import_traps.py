@@ -48,11 +48,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from core import cli, headers, ingest, store
-from core.columns import COLUMNS
-from core.kinds import KINDS, LOAD_ORDER
-from core.parse import parse_orgnr
-from core.problems import RULES
+from core import cli
+from core.data import headers, ingest, store
+from core.data.kinds import KINDS, LOAD_ORDER
+from core.data.parse import parse_orgnr
+from core.data.problems import RULES
+from core.export.columns import COLUMNS
 from tests.conftest import DEMO_DIR, ROOT, VENV_BIN, folder_state
 
 TEMPLATES = ROOT / "data" / "templates"

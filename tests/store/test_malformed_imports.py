@@ -14,7 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from core import export, ingest, reader, store
+from core import export
+from core.data import ingest, reader, store
 from tests.conftest import VENV_BIN, folder_state
 from tests.fixtures import make_malformed
 
@@ -22,7 +23,7 @@ FIXTURES = make_malformed.HERE
 
 # fixture -> (kind it is imported as, fragments the report must hold). Row
 # numbers are as Excel shows them (the header is row 1). "regel: X" is the
-# rule's Norwegian name (core.problems.RULES).
+# rule's Norwegian name (core.data.problems.RULES).
 REFUSED: dict[str, tuple[str, list[str]]] = {
     # encodings
     "utf16-bom.csv": ("fte", ["UTF-16", "lagre den som «CSV UTF-8»", "regel: lesbar fil"]),

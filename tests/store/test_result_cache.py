@@ -11,10 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core import store, views
-from core.data import facts
+from core import views
+from core.data import store
+from core.data.facts import rules as rule_facts
+from core.data.store import ResultCache
 from core.filters import Filters
-from core.store import ResultCache
 
 
 def frame(rows: int) -> pd.DataFrame:
@@ -64,9 +65,9 @@ def test_cache004_rules_evaluated_once_per_date(db: Path, monkeypatch) -> None:
     year, forum and municipality of that date selects from them. The data's
     last date reads the stored facts and evaluates nothing."""
     evaluated = []
-    evaluate = facts.compliance.evaluate
+    evaluate = rule_facts.compliance.evaluate
     monkeypatch.setattr(
-        facts.compliance,
+        rule_facts.compliance,
         "evaluate",
         lambda inputs: evaluated.append(inputs.as_of) or evaluate(inputs),
     )

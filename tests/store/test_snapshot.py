@@ -14,8 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core import cli, export, snapshot, store, views
-from core.columns import COLUMNS
+from core import cli, export, views
+from core.data import store
+from core.export import snapshot
+from core.export.columns import COLUMNS
 from core.filters import Filters
 from tests.conftest import VENV_BIN, zip_entries
 

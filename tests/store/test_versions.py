@@ -17,8 +17,7 @@ import duckdb
 import pytest
 import requests
 
-from core import store
-from core.data import versions
+from core.data import store, versions
 from tests.conftest import FOOTER_CALLBACK, VENV_BIN, folder_state
 
 OSLO = "958935420"

@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core import ingest, store, views
+from core import views
+from core.data import ingest, store
+from core.data.kinds import LOAD_ORDER
 from core.filters import Filters
-from core.kinds import LOAD_ORDER
 
 LORENSKOG = "978854923"
 HURDAL = "980782883"
@@ -222,7 +223,7 @@ def test_r6_is_not_due_before_the_deadline(snap) -> None:
 
 def test_a_clean_data_set_has_no_breach_and_no_warning(tmp_path: Path) -> None:
     """The import templates form a small data set that keeps every rule."""
-    from core import templates
+    from core.export import templates
 
     folder = tmp_path / "clean"
     templates.write_templates(folder)

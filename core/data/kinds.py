@@ -1,7 +1,7 @@
 """The import kinds: for each kind of file an adviser can load, its columns
 (a pydantic model), the table it fills, its keys and its references.
 
-This module is the single source for the import contract: ``core.ingest``
+This module is the single source for the import contract: ``core.data.ingest``
 validates and writes with it, and the templates in ``data/templates/`` take
 their headers from it (``dekomp templates``). The models check everything the
 schema's CHECK constraints check, so that a user sees a Norwegian message with
@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo, model_validator
 
-from core import parse as p
+from core.data import parse as p
 
 OWNER_TYPES = p.labels_for(
     [("kommune", "municipality"), ("fylkeskommune", "county_authority"), ("privat", "private")]
@@ -76,7 +76,7 @@ Year = Annotated[int, _field(p.parse_year)]
 HistoryYear = Annotated[int, _field(p.parse_history_year)]
 OptHistoryYear = Annotated[int | None, _opt(p.parse_history_year)]
 # The validation context's set of date columns whose slash dates the file
-# proved to be day first (core.parse.slash_dates_day_first).
+# proved to be day first (core.data.parse.slash_dates_day_first).
 DAY_FIRST = "day_first"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.store import DataVersion, Snapshot
+from core.data.store import DataVersion, Snapshot
 
 DEMO_DESCRIPTION = "demodata"
 

@@ -3,7 +3,7 @@
 Each parser takes a raw cell (a string from a CSV file, or the typed value
 openpyxl gives for an Excel cell) and returns a clean Python value, or raises
 ``PydanticCustomError`` whose type is the rule broken and whose message is the
-Norwegian text an adviser reads. ``core.kinds`` wires them into pydantic models
+Norwegian text an adviser reads. ``core.data.kinds`` wires them into pydantic models
 with ``BeforeValidator``, so pydantic does the row iteration and error
 collection and these functions only say what a valid cell is.
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from core.problems import count
+from core.data.problems import count
 
 # Dates outside this window are typing errors (a year 1899 from Excel's
 # zero date, 2108 for 2018), not scheme data.
@@ -37,7 +37,7 @@ _FORMULA_START = ("=", "+", "@")
 
 
 def fail(rule: str, message: str, **context: Any) -> PydanticCustomError:
-    """An error for pydantic to collect; ``rule`` is a key of core.problems.RULES."""
+    """An error for pydantic to collect; ``rule`` is a key of core.data.problems.RULES."""
     return PydanticCustomError(rule, message, context)
 
 

@@ -19,8 +19,8 @@ import duckdb
 import pandas as pd
 
 from core import fmt
-from core.kinds import Kind
-from core.problems import Problem
+from core.data.kinds import Kind
+from core.data.problems import Problem
 
 ROW = "__row"  # the Excel row number carried through the checks
 CHANGE_WARNED = Decimal("0.5")  # a year-over-year change above this share is worth a look

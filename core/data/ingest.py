@@ -3,20 +3,20 @@ version, or refuse the file with every problem named.
 
 Three passes, all problems of a file collected before anything is published:
 
-1. read: the file as a table of raw cells (``core.reader``);
+1. read: the file as a table of raw cells (``core.data.reader``);
 2. parse: the header's columns by their English keys or Norwegian headers
-   (``core.headers``), then each row through the kind's pydantic model
-   (``core.kinds``): types, required columns, ranges, codes, formulas where
+   (``core.data.headers``), then each row through the kind's pydantic model
+   (``core.data.kinds``): types, required columns, ranges, codes, formulas where
    numbers belong, slash dates only where the column proves day first;
-3. check (``core.checks``): in the staging copy of the database, inside the
+3. check (``core.data.checks``): in the staging copy of the database, inside the
    import's transaction: duplicates within the file and against the
    database, references, years in which owners and municipalities exist, one
    municipal owner per municipality at a time.
 
 Only then are the rows written and the new version published
 (``core.data.versions.build_version``), with warnings for what is plausible but
-surprising (``core.checks.warnings``). Problems are reported as
-``core.problems`` tells them.
+surprising (``core.data.checks.warnings``). Problems are reported as
+``core.data.problems`` tells them.
 """
 
 from __future__ import annotations
@@ -33,14 +33,13 @@ import duckdb
 import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
-from core import headers, store
-from core import parse as p
-from core.checks import ROW, ParsedFile, check, shown, warnings, write
-from core.data import versions
-from core.kinds import DAY_FIRST, KINDS, LOAD_ORDER, Kind
-from core.parse import is_blank
-from core.problems import ImportRejected, Problem
-from core.reader import UNNAMED, RawTable, check_file, file_problem, read_table
+from core.data import headers, store, versions
+from core.data import parse as p
+from core.data.checks import ROW, ParsedFile, check, shown, warnings, write
+from core.data.kinds import DAY_FIRST, KINDS, LOAD_ORDER, Kind
+from core.data.parse import is_blank
+from core.data.problems import ImportRejected, Problem
+from core.data.reader import UNNAMED, RawTable, check_file, file_problem, read_table
 
 __all__ = ["ImportRejected", "ImportResult", "Problem", "import_files"]
 

@@ -2,7 +2,7 @@
 UTF-8 with or without BOM, or the first sheet of an .xlsx, with each row's
 number as Excel shows it. A file that cannot be read as a table at all is
 refused here with a Norwegian message (``ImportRejected``); what its cells
-mean is ``core.ingest``'s business.
+mean is ``core.data.ingest``'s business.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from core.parse import is_blank
-from core.problems import ImportRejected, Problem
+from core.data.parse import is_blank
+from core.data.problems import ImportRejected, Problem
 
 # Limits on what one file may hold, so that garbage cannot exhaust memory.
 # The largest file of the national-scale test data (python -m generate national,

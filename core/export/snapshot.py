@@ -21,9 +21,9 @@ from typing import Any
 import pandas as pd
 
 from core import export, views
-from core.columns import COLUMNS
+from core.data.store import Snapshot
+from core.export.columns import COLUMNS
 from core.filters import Filters
-from core.store import Snapshot
 
 # Entries carry this date, not the time of writing, so that ZIPs compare.
 ENTRY_DATE = (2017, 1, 1, 0, 0, 0)

@@ -2,7 +2,7 @@
 row, written for Norwegian Excel (UTF-8 with BOM, ``;``, decimal comma), so an
 adviser opens it, replaces the example and imports it as it is. The English
 key of each header (what a program may write instead) is beside it in
-docs/import-formats.md (``core.headers``)."""
+docs/import-formats.md (``core.data.headers``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import csv
 import io
 from pathlib import Path
 
-from core.headers import template_header
-from core.kinds import KINDS
+from core.data.headers import template_header
+from core.data.kinds import KINDS
 
 # One example row per kind (a list where one row cannot stand alone); together
 # they import as a set, in load order, into an empty database.
