@@ -11,11 +11,12 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from core import fmt
+from core import fmt, views
 from core.export import VIEWS
 from core.filters import Filters
 from core.store import Snapshot
 from dashboard import charts, ids, present
+from dashboard.data import snapshot
 from dashboard.i18n import translator
 from dashboard.outputs import OUTPUTS
 from dashboard.state import read_state
@@ -206,8 +207,6 @@ def register(spec: Card) -> None:
 
     @callback(*outputs, *inputs)
     def update(state: dict | None, *narrow: str | None) -> tuple:
-        from dashboard import snapshot
-
         filters, lang = read_state(state)
         try:
             with snapshot() as snap:
@@ -229,8 +228,6 @@ def card_output(
 ) -> tuple:
     """A card's chart (if any) and table under the filters. The table shows
     at most MAX_TABLE_ROWS rows and says so; its CSV has them all."""
-    from core import views
-
     tr = translator(lang)
     equal = {c: v for c, v in zip(spec.narrow_columns, narrow, strict=True) if v and v != ANY}
     # A table with no chart reads only the rows it shows (and their count).

@@ -10,7 +10,6 @@ reload) and every page, chart, table and download reads the store.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 import dash
@@ -19,17 +18,17 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 from dash.exceptions import PreventUpdate
 
 from core import export, fmt
+from core import snapshot as zip_snapshot
 from core.filters import FilterError, Filters
 from core.store import StoreError
 from core.summary import data_summary
-from dashboard import ids
+from core.views import FilterOptions, filter_options
+from dashboard import ids, present
 from dashboard.components import text
+from dashboard.data import snapshot
 from dashboard.i18n import LANGUAGES, translator, valid
 from dashboard.outputs import OUTPUTS
 from dashboard.state import LANG_KEY, query_of, read_state
-
-if TYPE_CHECKING:
-    from core.views import FilterOptions
 
 
 def _nav_links() -> list[dbc.NavItem]:
@@ -245,9 +244,6 @@ ALL_YEARS = "alle"  # ?aar=alle: every year; no aar: the latest year
 def url_to_controls(search: str | None, lang_value: str | None) -> tuple:
     """Options and values together, so a value never arrives before its
     option. A change of language only relabels the options."""
-    from core.views import filter_options
-    from dashboard import snapshot
-
     params = dict(parse_qsl((search or "").lstrip("?")))
     from_url = ctx.triggered_id != ids.LANG
     lang = valid(params.get(LANG_KEY)) if from_url else valid(lang_value)
@@ -372,8 +368,6 @@ clientside_callback(
 def _data_version(lang: str) -> str:
     """The footer's data version, and that the data is illustrative where it
     is the demo data (imported data is not)."""
-    from dashboard import present, snapshot
-
     tr = translator(lang)
     try:
         with snapshot() as snap:
@@ -423,8 +417,6 @@ def follow_language(lang_value: str | None) -> tuple:
     prevent_initial_call=True,
 )
 def download(n_clicks: int, state: dict | None, dialect: str | None) -> dict:
-    from dashboard import snapshot
-
     view = ctx.triggered_id["view"]
     filters, _ = read_state(state)
     try:
@@ -449,9 +441,6 @@ def _dialect(value: str | None) -> str:
 )
 def download_snapshot(n_clicks: int, state: dict | None, dialect: str | None) -> dict:
     """Every view under the filters as one ZIP (core.snapshot, as the CLI)."""
-    from core import snapshot as zip_snapshot
-    from dashboard import snapshot
-
     filters, _ = read_state(state)
     try:
         with snapshot() as snap:

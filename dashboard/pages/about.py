@@ -12,8 +12,10 @@ from dash.exceptions import PreventUpdate
 from core import fmt
 from core.compliance import RULES
 from core.store import StoreError, list_versions
+from core.summary import data_summary
 from dashboard import ids, present
 from dashboard.components import Card, register, table_card, text
+from dashboard.data import snapshot, store
 from dashboard.i18n import translator, valid
 
 dash.register_page(
@@ -64,9 +66,6 @@ def layout(**_: object) -> html.Div:
 )
 def show(lang_value: str | None) -> tuple:
     """The versions and the rules: they follow the language, not the filters."""
-    from core.summary import data_summary
-    from dashboard import snapshot, store
-
     lang = valid(lang_value)
     tr = translator(lang)
     try:
