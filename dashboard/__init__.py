@@ -13,16 +13,21 @@ from pathlib import Path
 
 import dash
 import flask
+from dash.fingerprint import check_fingerprint
+from flask_compress import DictCache
 
 from core.store import NoDatabase, Store
 from core.summary import data_summary
-from dashboard import compression, security
+from dashboard import security
 from dashboard.data import STORE_KEY, snapshot, version_header
 from dashboard.layout import shell
 from dashboard.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 GEO_DIR = HERE.parent / "data" / "geo"
+# The files Dash serves from its packages: the same bytes for as long as the
+# process lives, so flask-compress compresses each once (per algorithm).
+DASH_FILES = ("/_dash-component-suites/", "/_favicon.ico")
 
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
@@ -33,7 +38,9 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     # mtime (?m=), so a changed file is a new URL. (Revalidation did not help:
     # flask-compress's ETag of a compressed file never matches, docs/operations.md.)
     server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86_400
-    compression.configure(server)  # Dash's scripts compressed once per worker
+    # Before Dash sets flask-compress up (compress=True below).
+    server.config["COMPRESS_CACHE_KEY"] = _dash_file
+    server.config["COMPRESS_CACHE_BACKEND"] = DashFiles
     app = dash.Dash(
         __name__,
         server=server,
@@ -71,6 +78,31 @@ def _warm_up(app: dash.Dash) -> None:
     response = app.server.test_client().get("/", environ_base=security.INTERNAL_ENVIRON)
     if response.status_code != 200:
         raise RuntimeError(f"the app failed to render its index: {response.status_code}")
+
+
+def _dash_file(request: flask.Request) -> str:
+    """flask-compress's cache key: a GET of one of Dash's files, named
+    without the version Dash puts in its name (any version serves the same
+    file, so a made-up one adds no entry); "" for every other response."""
+    if request.method == "GET" and request.path.startswith(DASH_FILES):
+        return check_fingerprint(request.path)[0]
+    return ""
+
+
+class DashFiles(DictCache):
+    """flask-compress's own cache, holding Dash's files only: without it,
+    each page load compressed Dash's scripts again (async-community.js is
+    1 MB), the most CPU per request in the load test (docs/operations.md).
+    Pages and callback answers (key "") are compressed afresh every time.
+    Its size is bounded by the files Dash serves: an unknown file is a 404,
+    which flask-compress neither compresses nor keeps."""
+
+    def get(self, key: str) -> bytes | None:
+        return None if key.endswith(";") else super().get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if not key.endswith(";"):
+            super().set(key, value)
 
 
 def _geo(name: str) -> flask.Response:
