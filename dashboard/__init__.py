@@ -94,8 +94,9 @@ class DashFiles(DictCache):
     each page load compressed Dash's scripts again (async-community.js is
     1 MB), the most CPU per request in the load test (docs/operations.md).
     Pages and callback answers (key "") are compressed afresh every time.
-    Its size is bounded by the files Dash serves: an unknown file is a 404,
-    which flask-compress neither compresses nor keeps."""
+    Its size is bounded by the files Dash serves (an unknown file is a 404,
+    which flask-compress neither compresses nor keeps): 11 MB per algorithm
+    if every file is asked for; the index's scripts are 0.7 MB in br."""
 
     def get(self, key: str) -> bytes | None:
         return None if key.endswith(";") else super().get(key)
