@@ -157,8 +157,6 @@ def shell() -> html.Div:
             dcc.Location(id=ids.URL),
             dcc.Store(id=ids.STATE),
             dcc.Store(id=ids.URL_SYNC),
-            dcc.Store(id="ping-in"),
-            dcc.Store(id="ping-out"),
             html.A(
                 tr("nav.skip"),
                 href="#main",
@@ -213,12 +211,6 @@ def shell() -> html.Div:
             ),
         ]
     )
-
-
-# The benchmark's floor (bench/run.py): a no-op round trip; harmless.
-@callback(Output("ping-out", "data"), Input("ping-in", "data"))
-def ping(data: object) -> object:
-    return data
 
 
 # --- URL -> controls ----------------------------------------------------------
