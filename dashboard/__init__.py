@@ -1,27 +1,33 @@
 """The Dash app: ``create_app(settings)`` builds it; pages live in
-``dashboard/pages`` and ask ``core`` for data through the store that the app
-keeps in its Flask config (opened lazily, per process)."""
+``dashboard/pages`` and ask ``core`` for data through ``dashboard.data``
+(the store that the app keeps in its Flask config, opened lazily, per
+process).
+
+The imports point one way: settings, ids, i18n, data -> present, charts ->
+components -> layout -> pages -> this module, which only builds the app and
+is imported by none of them."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import dash
 import flask
+from dash.fingerprint import check_fingerprint
+from flask_compress import DictCache
 
-from core.data.store import NoDatabase, Snapshot, Store
+from core.data.store import NoDatabase, Store
 from core.data.summary import data_summary
-from dashboard import compression, security
+from dashboard import security
+from dashboard.data import STORE_KEY, snapshot, version_header
 from dashboard.layout import shell
 from dashboard.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 GEO_DIR = HERE.parent / "data" / "geo"
-STORE_KEY = "DEKOMP_STORE"
-VERSION_HEADER = "X-Dekomp-Version"
+# The files Dash serves from its packages: the same bytes for as long as the
+# process lives, so flask-compress compresses each once (per algorithm).
+DASH_FILES = ("/_dash-component-suites/", "/_favicon.ico")
 
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
@@ -32,7 +38,9 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     # mtime (?m=), so a changed file is a new URL. (Revalidation did not help:
     # flask-compress's ETag of a compressed file never matches, docs/operations.md.)
     server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86_400
-    compression.configure(server)  # Dash's scripts compressed once per worker
+    # Before Dash sets flask-compress up (compress=True below).
+    server.config["COMPRESS_CACHE_KEY"] = _dash_file
+    server.config["COMPRESS_CACHE_BACKEND"] = DashFiles
     app = dash.Dash(
         __name__,
         server=server,
@@ -47,64 +55,15 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="nb">')
     app.layout = shell()
-    server.after_request(_version_header)
+    server.after_request(version_header)
     server.add_url_rule("/healthz", "healthz", _healthz)
     server.add_url_rule("/geo/<path:name>", "geo", _geo)
     security.install(app, settings)  # auth, headers, limits, error pages
-    armed = _load_the_rest_after_the_first_answer(server)
     if not settings.debug:
         # Dash's dev tools (app.run(debug=True)) add their hooks at the first
         # request, which Flask refuses once the warm-up has answered one.
         _warm_up(app)
-    _serialize_without_pandas()
-    armed.set()
     return app
-
-
-def _serialize_without_pandas() -> None:
-    """Dash writes its answers with Plotly's JSON writer, which uses orjson
-    when it is installed (0.5-0.9 ms less per table of 500 rows). But that
-    path looks up pandas' attributes in every value it cleans, and pandas is
-    imported in a thread after the first answer (``_load_the_rest``): a page
-    served during that import failed with "partially initialized module
-    'pandas'". So the built-in writer serves until pandas has loaded."""
-    from plotly.io import json as plotly_json
-
-    plotly_json.config.default_engine = "json"
-
-
-def _load_the_rest_after_the_first_answer(server: flask.Flask) -> threading.Event:
-    """Serve first, then load in the background what only callbacks need.
-
-    pandas, pyarrow, core.views and Plotly's template make up most of an
-    import of the app but no page's HTML needs them, so a new worker answers
-    its first request without them (cold start, docs/performance.md) and a
-    thread loads them right after, before the page's callbacks arrive. A
-    callback that comes earlier waits for the import like any other. The
-    hook starts once the returned event is set (after the built-in warm-up).
-    """
-    armed, started = threading.Event(), threading.Event()
-
-    def start(response: flask.Response) -> flask.Response:
-        if armed.is_set() and not started.is_set():
-            started.set()
-            threading.Thread(target=_load_the_rest, name="dekomp-load", daemon=True).start()
-        return response
-
-    server.after_request(start)
-    return armed
-
-
-def _load_the_rest() -> None:
-    import pandas  # noqa: F401
-    import pyarrow  # noqa: F401
-    from plotly.io import json as plotly_json
-
-    from core import views  # noqa: F401
-    from dashboard import charts
-
-    charts.template()
-    plotly_json.config.default_engine = "auto"  # orjson, now that pandas is whole
 
 
 def _warm_up(app: dash.Dash) -> None:
@@ -121,28 +80,30 @@ def _warm_up(app: dash.Dash) -> None:
         raise RuntimeError(f"the app failed to render its index: {response.status_code}")
 
 
-def store() -> Store:
-    """The store of the app serving the current request."""
-    return flask.current_app.config[STORE_KEY]
+def _dash_file(request: flask.Request) -> str:
+    """flask-compress's cache key: a GET of one of Dash's files, named
+    without the version Dash puts in its name (any version serves the same
+    file, so a made-up one adds no entry); "" for every other response."""
+    if request.method == "GET" and request.path.startswith(DASH_FILES):
+        return check_fingerprint(request.path)[0]
+    return ""
 
 
-@contextmanager
-def snapshot() -> Iterator[Snapshot]:
-    """A snapshot of the served version for this request; the response names
-    every version a request read in its X-Dekomp-Version header (one, unless
-    a publish landed between two snapshots of the same request)."""
-    with store().snapshot() as snap:
-        read = flask.g.setdefault("data_versions", [])
-        if snap.path.stem not in read:
-            read.append(snap.path.stem)
-        yield snap
+class DashFiles(DictCache):
+    """flask-compress's own cache, holding Dash's files only: without it,
+    each page load compressed Dash's scripts again (async-community.js is
+    1 MB), the most CPU per request in the load test (docs/operations.md).
+    Pages and callback answers (key "") are compressed afresh every time.
+    Its size is bounded by the files Dash serves (an unknown file is a 404,
+    which flask-compress neither compresses nor keeps): 11 MB per algorithm
+    if every file is asked for; the index's scripts are 0.7 MB in br."""
 
+    def get(self, key: str) -> bytes | None:
+        return None if key.endswith(";") else super().get(key)
 
-def _version_header(response: flask.Response) -> flask.Response:
-    read = flask.g.get("data_versions")
-    if read:
-        response.headers[VERSION_HEADER] = ",".join(read)
-    return response
+    def set(self, key: str, value: bytes) -> None:
+        if not key.endswith(";"):
+            super().set(key, value)
 
 
 def _geo(name: str) -> flask.Response:
@@ -166,4 +127,4 @@ def _healthz() -> tuple[flask.Response, int]:
     ), 200
 
 
-__all__ = ["create_app", "snapshot", "store"]
+__all__ = ["create_app"]

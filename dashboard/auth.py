@@ -35,6 +35,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import users as users_file
 from core.data.store import StoreError
+from dashboard.data import snapshot
 from dashboard.settings import Network, Settings, SettingsError
 
 REALM = 'Basic realm="Dekomp monitor", charset="UTF-8"'
@@ -202,8 +203,6 @@ def _text(message: str, status: int) -> flask.Response:
 
 def _brief_health() -> flask.Response:
     """Status and data version only: what a load balancer needs, no counts."""
-    from dashboard import snapshot
-
     try:
         with snapshot() as snap:
             version = snap.version.version_id

@@ -14,18 +14,17 @@ has a title, and its table twin carries the same numbers.
 
 from __future__ import annotations
 
-import functools
-import html
-import math
 import textwrap
 from collections.abc import Callable, Iterable
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import pandas as pd
+import plotly.io as pio
+from plotly.colors import sequential
+
+from core import fmt
 from dashboard.i18n import PLOTLY_SEPARATORS, translator, valid
-
-if TYPE_CHECKING:  # pandas loads with the first frame, not with the app
-    import pandas as pd
+from dashboard.present import items, locale, plain, texts, values
 
 Figure = dict[str, Any]
 
@@ -41,22 +40,15 @@ STATUS_COLOURS = {
 }
 
 
-def _template() -> dict[str, Any]:
-    """plotly_white, as plotly.py would embed it, for the trace types used."""
-    import plotly.io as pio
-
+def _plotly_white() -> dict[str, Any]:
+    """plotly_white, as plotly.py would embed it, for the trace types used
+    (made once, as the module loads: it takes plotly.py about 80 ms)."""
     white = pio.templates["plotly_white"]
     data = white.data.to_plotly_json()
     return {
         "layout": white.layout.to_plotly_json(),
         "data": {kind: data[kind] for kind in ("bar", "scatter", "choropleth") if kind in data},
     }
-
-
-@functools.cache
-def template() -> dict[str, Any]:
-    """plotly_white (made on the first figure: plotly.io takes a while to load)."""
-    return _template()
 
 
 def _scale(colours: list[str]) -> list[list[Any]]:
@@ -66,63 +58,8 @@ def _scale(colours: list[str]) -> list[list[Any]]:
     return [[round(i * step, 4), c] for i, c in enumerate(colours)]
 
 
-@functools.cache
-def _blues() -> list[list[Any]]:
-    from plotly.colors import sequential
-
-    return _scale(sequential.Blues)
-
-
-def _items(column: Iterable[Any]) -> Iterable[Any]:
-    """A column's values: a pandas column converted at once (iterating an
-    Arrow-backed column value by value is several times slower)."""
-    tolist = getattr(column, "tolist", None)
-    return tolist() if tolist is not None else column
-
-
-def values(column: Iterable[Any]) -> list[Any]:
-    """A column as JSON values: numbers as int or float, no value as None."""
-    import pandas as pd
-
-    if isinstance(column, pd.Series) and column.dtype.kind in "iuf":
-        # Integers and floats (numpy's or pandas' nullable) through Arrow,
-        # NA and NaN as None: the loop below takes several times as long.
-        import pyarrow as pa
-
-        return pa.Array.from_pandas(column.array).to_pylist()
-    if isinstance(column, pd.Series) and isinstance(column.dtype, pd.ArrowDtype):
-        import pyarrow as pa
-
-        if pa.types.is_decimal(column.dtype.pyarrow_dtype):  # DECIMAL (core.data.store)
-            return _decimal_values(pa.Array.from_pandas(column.array))
-    out: list[Any] = []
-    for v in _items(column):
-        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-            out.append(None)
-        elif isinstance(v, bool | str):
-            out.append(v)
-        elif isinstance(v, Decimal):
-            out.append(int(v) if v == v.to_integral_value() else float(v))
-        elif hasattr(v, "__index__"):  # int, numpy integers
-            out.append(int(v))
-        elif hasattr(v, "__float__"):  # float, numpy floats
-            out.append(float(v))
-        else:
-            out.append(str(v))
-    return out
-
-
-def _decimal_values(array: Any) -> list[Any]:
-    """A DECIMAL column as ``values`` gives it: whole numbers as int, others
-    as float(Decimal) would (dashboard.present.unscaled)."""
-    from dashboard.present import unscaled
-
-    numbers, scale = unscaled(array)
-    return [None if n is None else n // scale if n % scale == 0 else n / scale for n in numbers]
-
-
-def texts(column: Iterable[Any]) -> list[str]:
-    return [str(v) for v in _items(column)]
+TEMPLATE = _plotly_white()
+BLUES = _scale(sequential.Blues)
 
 
 # A chart draws no more than a reader can tell apart; the table and the CSV
@@ -144,9 +81,6 @@ def _shown_note(shown: int, total: int, lang: str) -> list[dict[str, Any]]:
     """An annotation "Showing N of M" when a chart leaves rows out."""
     if shown >= total:
         return []
-    from core import fmt
-    from dashboard.present import locale
-
     loc = locale(lang)
     text = translator(lang)(
         "chart.truncated", shown=fmt.number(shown, 0, loc), total=fmt.number(total, 0, loc)
@@ -166,18 +100,12 @@ def _shown_note(shown: int, total: int, lang: str) -> list[dict[str, Any]]:
     ]
 
 
-def plain(column: Iterable[Any]) -> list[str]:
-    """Imported text for labels, legends and hover, shown literally: Plotly
-    reads <b>, <a href> and <br> in them, so <, > and & are escaped."""
-    return [html.escape(str(v), quote=False) for v in _items(column)]
-
-
 def _figure(
     data: list[dict[str, Any]], title: str, lang: str, height: int = 380, **layout: Any
 ) -> Figure:
     # The card's heading titles the chart (and names it for screen readers).
     base = {
-        "template": template(),
+        "template": TEMPLATE,
         "meta": {"title": title},
         "separators": PLOTLY_SEPARATORS[valid(lang)],
         "height": height,
@@ -341,7 +269,7 @@ def _labels(frame: pd.DataFrame, column: str) -> list[str]:
     several_years = frame["year"].nunique() > 1
     return plain(
         f"{name} {year}" if several_years else name
-        for name, year in zip(_items(frame[column]), _items(frame["year"]), strict=True)
+        for name, year in zip(items(frame[column]), items(frame["year"]), strict=True)
     )
 
 
@@ -378,7 +306,7 @@ def treemap(frame: pd.DataFrame, lang: str) -> Figure:
     ids = texts(forum_totals["forum_id"]) + [
         f"{f}/{o}/{y}"
         for f, o, y in zip(
-            *(_items(members[c]) for c in ("forum_id", "owner_id", "year")), strict=True
+            *(items(members[c]) for c in ("forum_id", "owner_id", "year")), strict=True
         )
     ]
     labels = plain(forum_totals["forum_name"]) + plain(members["owner_name"])
@@ -414,8 +342,8 @@ def municipality_map(frame: pd.DataFrame, lang: str) -> Figure:
     # Summed over the years in the frame (one row per municipality and year).
     sums: dict[tuple[str, str], list[float]] = {}
     for knr, name, awarded, fte in zip(
-        _items(frame["map_municipality_number"]),
-        _items(frame["map_municipality_name"]),
+        items(frame["map_municipality_number"]),
+        items(frame["map_municipality_name"]),
         values(frame["awarded_nok"]),
         values(frame["teacher_fte"]),
         strict=True,
@@ -432,7 +360,7 @@ def municipality_map(frame: pd.DataFrame, lang: str) -> Figure:
         "locations": [knr for knr, _ in keys],
         "z": per_fte,
         "text": plain(name for _, name in keys),
-        "colorscale": _blues(),
+        "colorscale": BLUES,
         "marker": {"line": {"color": "white", "width": 0.6}},
         "colorbar": {"title": {"text": tr("chart.map_unit")}, "tickformat": ",.0f"},
         "hovertemplate": "%{text}<br>%{z:,.0f} kr<extra></extra>",
@@ -461,7 +389,7 @@ def status_by_month(frame: pd.DataFrame, lang: str) -> Figure:
     # One pass over the rows (months times statuses), not a mask per status.
     parts: dict[str, tuple[list[str], list[Any]]] = {s: ([], []) for s in STATUS_COLOURS}
     for month, projects, status in zip(
-        texts(frame["month"]), values(frame["projects"]), _items(frame["status"]), strict=True
+        texts(frame["month"]), values(frame["projects"]), items(frame["status"]), strict=True
     ):
         if status in parts:
             parts[status][0].append(month)
@@ -489,8 +417,6 @@ def timeline(frame: pd.DataFrame, lang: str) -> Figure:
     frame = frame.tail(MAX_BARS)  # the projects started last
     data = []
     for status, colour, part in _by_status(frame):
-        import pandas as pd
-
         starts = pd.to_datetime(part["start_date"])
         ends = pd.to_datetime(part["planned_end"])
         data.append(

@@ -15,6 +15,7 @@ from core import fmt, views
 from core.data.store import Snapshot
 from core.filters import Filters
 from dashboard import charts, ids, present
+from dashboard.data import snapshot
 from dashboard.i18n import translator
 from dashboard.outputs import OUTPUTS
 from dashboard.state import read_state
@@ -205,8 +206,6 @@ def register(spec: Card) -> None:
 
     @callback(*outputs, *inputs)
     def update(state: dict | None, *narrow: str | None) -> tuple:
-        from dashboard import snapshot
-
         filters, lang = read_state(state)
         try:
             with snapshot() as snap:

@@ -10,7 +10,6 @@ reload) and every page, chart, table and download reads the store.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 import dash
@@ -21,15 +20,15 @@ from dash.exceptions import PreventUpdate
 from core import export, fmt
 from core.data.store import StoreError
 from core.data.summary import data_summary
+from core.export import snapshot as zip_snapshot
 from core.filters import FilterError, Filters
-from dashboard import ids
+from core.views import FilterOptions, filter_options
+from dashboard import ids, present
 from dashboard.components import text
+from dashboard.data import snapshot
 from dashboard.i18n import LANGUAGES, translator, valid
 from dashboard.outputs import OUTPUTS
 from dashboard.state import LANG_KEY, query_of, read_state
-
-if TYPE_CHECKING:
-    from core.views import FilterOptions
 
 
 def _nav_links() -> list[dbc.NavItem]:
@@ -158,8 +157,6 @@ def shell() -> html.Div:
             dcc.Location(id=ids.URL),
             dcc.Store(id=ids.STATE),
             dcc.Store(id=ids.URL_SYNC),
-            dcc.Store(id="ping-in"),
-            dcc.Store(id="ping-out"),
             html.A(
                 tr("nav.skip"),
                 href="#main",
@@ -216,12 +213,6 @@ def shell() -> html.Div:
     )
 
 
-# The benchmark's floor (bench/run.py): a no-op round trip; harmless.
-@callback(Output("ping-out", "data"), Input("ping-in", "data"))
-def ping(data: object) -> object:
-    return data
-
-
 # --- URL -> controls ----------------------------------------------------------
 
 ALL_YEARS = "alle"  # ?aar=alle: every year; no aar: the latest year
@@ -245,9 +236,6 @@ ALL_YEARS = "alle"  # ?aar=alle: every year; no aar: the latest year
 def url_to_controls(search: str | None, lang_value: str | None) -> tuple:
     """Options and values together, so a value never arrives before its
     option. A change of language only relabels the options."""
-    from core.views import filter_options
-    from dashboard import snapshot
-
     params = dict(parse_qsl((search or "").lstrip("?")))
     from_url = ctx.triggered_id != ids.LANG
     lang = valid(params.get(LANG_KEY)) if from_url else valid(lang_value)
@@ -372,8 +360,6 @@ clientside_callback(
 def _data_version(lang: str) -> str:
     """The footer's data version, and that the data is illustrative where it
     is the demo data (imported data is not)."""
-    from dashboard import present, snapshot
-
     tr = translator(lang)
     try:
         with snapshot() as snap:
@@ -423,8 +409,6 @@ def follow_language(lang_value: str | None) -> tuple:
     prevent_initial_call=True,
 )
 def download(n_clicks: int, state: dict | None, dialect: str | None) -> dict:
-    from dashboard import snapshot
-
     view = ctx.triggered_id["view"]
     filters, _ = read_state(state)
     try:
@@ -449,9 +433,6 @@ def _dialect(value: str | None) -> str:
 )
 def download_snapshot(n_clicks: int, state: dict | None, dialect: str | None) -> dict:
     """Every view under the filters as one ZIP (core.export.snapshot, as the CLI)."""
-    from core.export import snapshot as zip_snapshot
-    from dashboard import snapshot
-
     filters, _ = read_state(state)
     try:
         with snapshot() as snap:

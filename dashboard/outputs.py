@@ -5,20 +5,28 @@ and served again until it falls out (least recently used).
 This is what makes a filter click that another user (or this one) already
 made cost about as much as Dash's own round trip; core's derived tables make
 the first click cheap.
+
+The entries live in a cachetools LRUCache weighed in cells, and at most
+MAX_ENTRIES of them are kept. A worker's threads share it, and cachetools'
+caches are not thread-safe, so one lock guards every read and write (never
+the computing: two threads may compute the same answer at once).
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from core.lru import MISSING, BoundedLRU
+from cachetools import LRUCache
 
 MAX_ENTRIES = 256
 # Table cells and chart points kept per worker, all entries together: a cell
 # of a table row (a dict) costs about 60 bytes of Python objects, so about
 # 90 MB. The count alone would let 256 full tables take 300 MB.
 MAX_CELLS = 1_500_000
+MISSING = object()
 
 
 def weight(value: Any) -> int:
@@ -36,29 +44,37 @@ def weight(value: Any) -> int:
 
 class OutputCache:
     def __init__(self, maxsize: int = MAX_ENTRIES, max_cells: int = MAX_CELLS) -> None:
-        self._entries = BoundedLRU(max_cells, maxsize)
+        self._entries: LRUCache[Hashable, Any] = LRUCache(max_cells, getsizeof=weight)
+        self._maxsize = maxsize
+        self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], tuple[Any, bool]]) -> Any:
         """The stored output, or ``compute()``'s; it returns the output and
         whether it may be kept (an error message may not)."""
-        kept = self._entries.get(key)
-        if kept is not MISSING:
-            self.hits += 1
-            return kept
-        self.misses += 1
+        with self._lock:
+            kept = self._entries.get(key, MISSING)
+            if kept is not MISSING:
+                self.hits += 1
+                return kept
+            self.misses += 1
         output, keep = compute()
         if keep:
-            self._entries.put(key, output, weight(output))
+            # cachetools refuses an output heavier than all the cells together.
+            with self._lock, contextlib.suppress(ValueError):
+                self._entries[key] = output
+                while len(self._entries) > self._maxsize:
+                    self._entries.popitem()  # the least recently used
         return output
 
     @property
     def cells(self) -> int:
-        return self._entries.size
+        return int(self._entries.currsize)
 
     def clear(self) -> None:
-        self._entries.clear()
+        with self._lock:
+            self._entries.clear()
 
 
 OUTPUTS = OutputCache()

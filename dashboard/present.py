@@ -1,6 +1,7 @@
 """Turning a view's DataFrame into what the browser shows: table columns and
 rows for AG Grid in the user's language (``locale(lang)`` gives the Babel
-locale for core.fmt).
+locale for core.fmt), and a column's values, texts and labels for a chart
+(dashboard.charts draws them).
 
 The table twin of a chart shows the same rows and columns as its CSV
 download; only the headers are translated and the numbers formatted.
@@ -10,14 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
+import math
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.i18n import BABEL_LOCALES, translator, valid
-
-if TYPE_CHECKING:  # pandas loads with the first frame, not with the app
-    import pandas as pd
-    import pyarrow as pa
 
 SHARE_COLUMNS = {
     "institution_share_agreed",
@@ -45,7 +49,7 @@ def records(rows: pd.DataFrame | pa.Table) -> list[dict[str, Any]]:
     MAX_TABLE_ROWS rows of twenty columns on every filter click. From a
     DataFrame, or straight from Arrow (views.head: three times faster than
     Arrow to pandas to rows)."""
-    if _is_arrow(rows):
+    if isinstance(rows, pa.Table):
         names = list(rows.column_names)
         columns = [_arrow_json_values(c) for c in rows.columns]
     else:
@@ -54,15 +58,8 @@ def records(rows: pd.DataFrame | pa.Table) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def _is_arrow(rows: object) -> bool:
-    # Not hasattr(): a DataFrame looks a missing attribute up among its columns.
-    return type(rows).__module__.startswith("pyarrow")
-
-
 def _arrow_json_values(column: pa.ChunkedArray) -> list[Any]:
     """As ``_json_values``, for an Arrow column (with core.data.store's types)."""
-    import pyarrow as pa
-
     kind = column.type
     if pa.types.is_decimal(kind):
         numbers, scale = unscaled(column)
@@ -83,22 +80,15 @@ def unscaled(column: pa.Array | pa.ChunkedArray) -> tuple[list[int | None], int]
     rounded division; Arrow's own cast to float is off by one unit in the
     last place for some values), and a table's DECIMAL columns took most of
     its rows' time as Decimal objects."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     scale = 10**column.type.scale
     return pc.cast(pc.multiply(column, pa.scalar(scale)), pa.int64()).to_pylist(), scale
 
 
 def _json_values(column: pd.Series) -> list[Any]:
-    import pandas as pd
-
     if column.dtype.kind in "iufbO" and column.dtype != object:
         # Numbers, booleans, text and DECIMAL (core.data.store keeps it in Arrow)
         # through Arrow: Python values with None for NA and NaN, a quarter
         # faster than tolist() and a scan for NA.
-        import pyarrow as pa
-
         return _arrow_json_values(pa.chunked_array([pa.Array.from_pandas(column.array)]))
     values = column.tolist()
     if column.dtype != object:  # dates and times as pandas types
@@ -135,9 +125,7 @@ def column_defs(
     only on the columns' kinds and the language, so they are made once per
     kind of table: the same list is handed out each time, to be read only
     (Dash writes it to JSON; a deep copy took 0.25 ms a call)."""
-    if _is_arrow(rows):
-        import pyarrow as pa
-
+    if isinstance(rows, pa.Table):
         number = (pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal)
         kinds = tuple(
             (field.name, "number" if any(test(field.type) for test in number) else "other")
@@ -221,3 +209,60 @@ def _labels_js(tr: Any) -> str:
     codes = [*STATUS_CLASSES, *PROJECT_STATUSES]
     pairs = ", ".join(f"'{code}': '{tr('status.' + code)}'" for code in codes)
     return "{" + pairs + "}"
+
+
+# --- a chart's columns -------------------------------------------------------
+
+
+def items(column: Iterable[Any]) -> Iterable[Any]:
+    """A column's values: a pandas column converted at once (iterating an
+    Arrow-backed column value by value is several times slower)."""
+    tolist = getattr(column, "tolist", None)
+    return tolist() if tolist is not None else column
+
+
+def values(column: Iterable[Any]) -> list[Any]:
+    """A chart's column as JSON values: numbers as int or float, no value as
+    None (a table's cells: ``records``)."""
+    if isinstance(column, pd.Series) and column.dtype.kind in "iuf":
+        # Integers and floats (numpy's or pandas' nullable) through Arrow,
+        # NA and NaN as None: the loop below takes several times as long.
+        return pa.Array.from_pandas(column.array).to_pylist()
+    if (
+        isinstance(column, pd.Series)
+        and isinstance(column.dtype, pd.ArrowDtype)
+        and pa.types.is_decimal(column.dtype.pyarrow_dtype)  # DECIMAL (core.data.store)
+    ):
+        return _decimal_values(pa.Array.from_pandas(column.array))
+    out: list[Any] = []
+    for v in items(column):
+        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+            out.append(None)
+        elif isinstance(v, bool | str):
+            out.append(v)
+        elif isinstance(v, Decimal):
+            out.append(int(v) if v == v.to_integral_value() else float(v))
+        elif hasattr(v, "__index__"):  # int, numpy integers
+            out.append(int(v))
+        elif hasattr(v, "__float__"):  # float, numpy floats
+            out.append(float(v))
+        else:
+            out.append(str(v))
+    return out
+
+
+def _decimal_values(array: pa.Array) -> list[Any]:
+    """A DECIMAL column as ``values`` gives it: whole numbers as int, others
+    as float(Decimal) would (``unscaled``)."""
+    numbers, scale = unscaled(array)
+    return [None if n is None else n // scale if n % scale == 0 else n / scale for n in numbers]
+
+
+def texts(column: Iterable[Any]) -> list[str]:
+    return [str(v) for v in items(column)]
+
+
+def plain(column: Iterable[Any]) -> list[str]:
+    """Imported text for labels, legends and hover, shown literally: Plotly
+    reads <b>, <a href> and <br> in them, so <, > and & are escaped."""
+    return [html.escape(str(v), quote=False) for v in items(column)]

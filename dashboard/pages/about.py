@@ -11,10 +11,12 @@ from dash.exceptions import PreventUpdate
 
 from core import fmt
 from core.data.store import StoreError
+from core.data.summary import data_summary
 from core.data.versions import list_versions
 from core.rules.common import RULES
 from dashboard import ids, present
 from dashboard.components import Card, register, table_card, text
+from dashboard.data import snapshot, store
 from dashboard.i18n import translator, valid
 
 dash.register_page(
@@ -65,9 +67,6 @@ def layout(**_: object) -> html.Div:
 )
 def show(lang_value: str | None) -> tuple:
     """The versions and the rules: they follow the language, not the filters."""
-    from core.data.summary import data_summary
-    from dashboard import snapshot, store
-
     lang = valid(lang_value)
     tr = translator(lang)
     try:

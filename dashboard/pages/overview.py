@@ -12,8 +12,11 @@ from dash.exceptions import PreventUpdate
 
 from core import fmt
 from core.data.store import StoreError
+from core.data.summary import data_summary
+from core.views import key_figures
 from dashboard import ids, present
 from dashboard.components import Card, card, download_button, kpi, register, text
+from dashboard.data import snapshot
 from dashboard.i18n import translator
 from dashboard.outputs import OUTPUTS
 from dashboard.state import read_state
@@ -97,10 +100,6 @@ def layout(**_: object) -> html.Div:
     Input(ids.STATE, "data"),
 )
 def show(state: dict | None) -> tuple:
-    from core.data.summary import data_summary
-    from core.views import key_figures
-    from dashboard import snapshot
-
     filters, lang = read_state(state)
     query = (state or {}).get("url_query", "")
     try:

@@ -12,7 +12,7 @@ import pytest
 from core import views
 from core.data import store
 from core.filters import Filters
-from dashboard import charts
+from dashboard import charts, present
 from dashboard.i18n import translator
 
 # (card, view, chart) as the pages declare them (dashboard/pages/*.py).
@@ -86,8 +86,8 @@ def test_values_are_json_numbers() -> None:
 
     import pandas as pd
 
-    assert charts.values(pd.Series([1, None], dtype="Int64")) == [1, None]
-    assert charts.values([Decimal("12.5"), Decimal("3.0"), float("nan"), "x"]) == [
+    assert present.values(pd.Series([1, None], dtype="Int64")) == [1, None]
+    assert present.values([Decimal("12.5"), Decimal("3.0"), float("nan"), "x"]) == [
         12.5,
         3,
         None,
@@ -110,8 +110,8 @@ def test_decimal_values_from_an_arrow_column_are_those_of_decimal() -> None:
         exact = [Decimal(rng.randint(-(10**8), 10**8)).scaleb(-scale) for _ in range(2000)]
         exact += [Decimal("12").scaleb(0).quantize(Decimal(1).scaleb(-scale)), None]
         column = pd.Series(pd.array(exact, dtype=pd.ArrowDtype(pa.decimal128(12, scale))))
-        assert charts.values(column) == charts.values(exact)
-        assert type(charts.values(column)[-2]) is int
+        assert present.values(column) == present.values(exact)
+        assert type(present.values(column)[-2]) is int
 
 
 def test_an_empty_figure_says_why(snap) -> None:

@@ -16,7 +16,7 @@ from tests.conftest import demo_files
 
 def _footer(db: Path, lang: str = "nb") -> str:
     """The footer's text as the filter callback writes it, for ``db``."""
-    from dashboard import STORE_KEY
+    from dashboard.data import STORE_KEY
     from dashboard.layout import _data_version
 
     app = flask.Flask(__name__)

@@ -186,3 +186,35 @@ def test_outputs_are_bounded_by_cells_too() -> None:
     huge = [{"a": 1}] * 1000
     assert cache.get_or_compute("h", lambda: ((huge,), True)) == (huge,)
     assert cache.get_or_compute("h", lambda: (("recomputed",), True)) == ("recomputed",)
+
+
+def test_outputs_are_shared_safely_by_a_workers_threads() -> None:
+    """A worker's threads read and fill one cache (a cachetools cache is not
+    thread-safe by itself): every answer is its own key's, every call is
+    counted once, and the bounds hold."""
+    import random
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    cache = OutputCache(maxsize=8, max_cells=120)
+
+    def ask(seed: int) -> list[tuple[int, list[int]]]:
+        rng = random.Random(seed)
+        answers = []
+        for _ in range(2000):
+            key = rng.randrange(20)
+            answers.append((key, cache.get_or_compute(key, lambda k=key: ([k] * (k + 1), True))))
+        return answers
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            answers = [a for some in pool.map(ask, range(8)) for a in some]
+    finally:
+        sys.setswitchinterval(interval)
+    assert len(answers) == 16_000
+    assert all(value == [key] * (key + 1) for key, value in answers)
+    assert cache.hits + cache.misses == 16_000
+    assert cache.hits > 0 and cache.misses >= 20
+    assert 0 < cache.cells <= 120

@@ -66,7 +66,8 @@ def test_first_page_load_under_threads_gets_every_script(db: Path, tmp_path: Pat
 def test_responses_name_the_data_version_they_read(db: Path) -> None:
     """Every response that read data says which version in X-Dekomp-Version;
     a response that read none (an asset) carries no such header."""
-    from dashboard import VERSION_HEADER, create_app
+    from dashboard import create_app
+    from dashboard.data import VERSION_HEADER
     from dashboard.settings import Settings
 
     client = create_app(Settings(db=db)).server.test_client()
@@ -77,30 +78,24 @@ def test_responses_name_the_data_version_they_read(db: Path) -> None:
     assert VERSION_HEADER not in client.get("/assets/app.css").headers
 
 
-def test_a_worker_answers_before_loading_pandas_and_loads_it_after(db: Path) -> None:
-    """Cold start: no page's HTML needs pandas or Plotly's template (the
-    views are SQL and a table's rows Arrow); a new worker answers without
-    them and loads them after. Until then the answers are written with the
-    built-in json (Plotly's orjson path reads pandas' attributes, which a
-    half-done import lacks)."""
+def test_a_worker_has_loaded_everything_when_it_answers_first(db: Path) -> None:
+    """A worker imports pandas, pyarrow and core.views as it builds the app
+    (no thread loads them later), leaves Plotly's JSON writer as it comes
+    (orjson where installed), and its first callback answers in full."""
     code = f"""
-import sys, time
+import sys, threading
 from plotly.io import json as plotly_json
 from dashboard import create_app
 from dashboard.settings import Settings
+from tests.conftest import FOOTER_CALLBACK
 app = create_app(Settings(db={str(db)!r}))
-print("at start:", sorted(m for m in ("pandas", "pyarrow", "core.views") if m in sys.modules))
+print("built:", sorted(m for m in ("pandas", "pyarrow", "core.views") if m in sys.modules))
+print("threads:", threading.active_count())
 print("writer:", plotly_json.config.default_engine)
-assert app.server.test_client().get("/").status_code == 200
-deadline = time.monotonic() + 60
-while "core.views" not in sys.modules and time.monotonic() < deadline:
-    time.sleep(0.05)
-import threading
-for t in threading.enumerate():
-    if t.name == "dekomp-load":
-        t.join(60)
-print("after:", sorted(m for m in ("pandas", "pyarrow", "core.views") if m in sys.modules))
-print("writer:", plotly_json.config.default_engine)
+response = app.server.test_client().post("/_dash-update-component", json=FOOTER_CALLBACK)
+answer = response.get_json()["response"]
+print("footer:", answer["data-version-footer"]["children"].split(",")[0])
+print("state:", answer["filter-state"]["data"])
 """
     result = subprocess.run(
         [str(VENV_BIN / "python"), "-c", code],
@@ -111,8 +106,9 @@ print("writer:", plotly_json.config.default_engine)
         check=True,
     )
     assert result.stdout.splitlines() == [
-        "at start: ['core.views']",
-        "writer: json",
-        "after: ['core.views', 'pandas', 'pyarrow']",
-        "writer: auto",  # orjson, installed with the app
+        "built: ['core.views', 'pandas', 'pyarrow']",
+        "threads: 1",
+        "writer: auto",  # Plotly's default
+        "footer: Dataversjon 1",
+        "state: {'query': '', 'lang': 'nb', 'url_query': 'aar=alle'}",
     ]

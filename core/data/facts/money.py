@@ -34,7 +34,7 @@ ORDER BY sy.year, sy.region_id, o.owner_id
 def entitlement(snap: Snapshot, as_of: dt.date) -> pa.Table:
     """Every active owner of every scheme year with its FTE in the year's
     scope and its entitlement: the frame shared by FTE among all owners in
-    scope (core.allocation). Independent of the date."""
+    scope (core.rules.allocation). Independent of the date."""
     import pandas as pd
     import pyarrow as pa
 

@@ -80,7 +80,7 @@ def rule_inputs(snap: Snapshot, as_of: dt.date) -> compliance.Inputs:
 
 
 def rule_rows(snap: Snapshot, as_of: dt.date) -> pa.Table:
-    """Every rule's row per subject as of the date (core.compliance), in the
+    """Every rule's row per subject as of the date (core.rules.compliance), in the
     rules' order (``position``), with the owner's type, municipality and
     name and the forum's name."""
     import pyarrow as pa
