@@ -32,7 +32,6 @@ import json
 import os
 import re
 import resource
-import shutil
 import signal
 import statistics
 import subprocess
@@ -71,46 +70,6 @@ def parse_duration(text: str) -> float:
         raise ValueError(f"not a duration: {text!r}")
     h, m, s = (int(g or 0) for g in match.groups())
     return float(h * 3600 + m * 60 + s)
-
-
-# --- the data -------------------------------------------------------------------------
-
-
-def served_database(scale: float) -> Path:
-    """The national-scale database as the current code publishes it.
-
-    A version carries precomputed tables (core.derived) made at publish; a
-    version published by older code has none (or another layout) and is read
-    live, which is slower. So if bench's cached version lacks them, a copy
-    of its folder in bench/cache/load-scale-<s>/ gets one more version with
-    the same data, published by ``core.store.build_version`` (which builds
-    the tables); bench's own cache is never changed."""
-    from core import derived, store
-
-    source = dataset(scale)
-
-    def current(db: Path) -> bool:
-        if store.Paths(db).published() is None:
-            return False
-        with store.Store(db).snapshot() as snap:
-            return derived.meta(snap) is not None
-
-    if current(source):
-        return source
-    folder = source.parent.parent / f"load-scale-{scale}"
-    db = folder / source.name
-    if current(db):
-        log(f"reusing {db}")
-        return db
-
-    log(f"{source} has no derived tables: republishing a copy in {folder}")
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    paths = store.Paths(source)
-    shutil.copytree(paths.versions_dir, folder / paths.versions_dir.name, symlinks=True)
-    db.symlink_to(Path(paths.versions_dir.name) / paths.published().name)
-    store.build_version(db, "samme data, med avledede tabeller (lasttest)", lambda conn, v: None)
-    return db
 
 
 # --- the plan: what a browser does on each page ----------------------------------------
@@ -584,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
             server = {"url": args.url, "version": health.get("version")}
             results = load_run(args.url.rstrip("/"), args.users, args.seconds, name, server)
         else:
-            db = args.db or served_database(args.scale)
+            db = args.db or dataset(args.scale)
             name = args.name or (
                 f"scale-{args.scale}" + (f"-nginx-{args.instances}" if args.instances > 1 else "")
             )

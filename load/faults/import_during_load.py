@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench.run import dataset
 from load.faults.common import (
     add_arguments,
     copy_database,
@@ -35,7 +36,6 @@ from load.run import (
     load_run,
     log,
     parse_duration,
-    served_database,
     serving,
     summary_line,
     table,
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seconds = parse_duration(args.duration)
     name = args.name or f"fault-import-scale-{args.scale}"
-    source = served_database(args.scale)
+    source = dataset(args.scale)
     with tempfile.TemporaryDirectory(prefix="dekomp-fault-import-") as tmp:
         db = copy_database(source, Path(tmp) / "data")
         extra = status_csv(db, Path(tmp) / "status-extra.csv", projects=200, days=3)

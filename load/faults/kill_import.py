@@ -30,6 +30,7 @@ from typing import Any
 
 import requests
 
+from bench.run import dataset
 from core import store
 from load.faults.common import (
     add_arguments,
@@ -45,7 +46,6 @@ from load.run import (
     load_run,
     log,
     parse_duration,
-    served_database,
     serving,
     summary_line,
     table,
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seconds = parse_duration(args.duration)
     name = args.name or f"fault-kill-import-scale-{args.scale}"
-    source = served_database(args.scale)
+    source = dataset(args.scale)
     with tempfile.TemporaryDirectory(prefix="dekomp-fault-kill-import-") as tmp:
         db = copy_database(source, Path(tmp) / "data")
         big = status_csv(db, Path(tmp) / "status-big.csv", projects=100_000, days=10)

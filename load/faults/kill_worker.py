@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.run import dataset
 from load.faults.common import add_arguments, sleep_until
 from load.run import (
     LOAD_DIR,
@@ -33,7 +34,6 @@ from load.run import (
     load_run,
     log,
     parse_duration,
-    served_database,
     serving,
     summary_line,
     table,
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = parse_duration(args.duration)
     suffix = f"-nginx-{args.instances}" if args.instances > 1 else ""
     name = args.name or f"fault-kill-worker-scale-{args.scale}{suffix}"
-    db = served_database(args.scale)
+    db = dataset(args.scale)
     try:
         with (
             tempfile.TemporaryDirectory(prefix="dekomp-fault-kill-worker-") as logs,
