@@ -20,7 +20,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.run import CALLBACKS, callback_body, dataset, filter_states, with_state
+from bench.harness import dataset
+from bench.run import CALLBACKS, callback_body, filter_states, with_state
 
 
 def _body(dependencies: list[dict], output: str) -> dict[str, Any]:

@@ -14,7 +14,8 @@ each measured side by side with its floor on the same machine.
 6. each page's compressed first-load transfer, in Chromium (Playwright);
 7. the gunicorn workers' peak memory (VmHWM) after the callbacks.
 
-Everything on 127.0.0.1, bounded in time, every process stopped at the end.
+Servers, browser and data come from bench/harness.py: everything on
+127.0.0.1, bounded in time, every process stopped at the end.
 Figures go to bench/results.json; the last line printed starts with ``bench:``.
 No figure is asserted: the ``met`` booleans only report the targets.
 """
@@ -22,19 +23,15 @@ No figure is asserted: the ``met`` booleans only report the targets.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import platform
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -42,18 +39,24 @@ from typing import Any
 import duckdb
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-CACHE = ROOT / "bench" / "cache"
-RESULTS = ROOT / "bench" / "results.json"
+from bench.harness import (
+    BIN,
+    PAGES,
+    ROOT,
+    Gunicorn,
+    appender,
+    chromium,
+    dataset,
+    log,
+    machine,
+    percentile,
+    run_command,
+    settle,
+    stop_all,
+    vm_hwm_mb,
+)
 
-PAGES = {  # page name -> path
-    "overview": "/",
-    "distribution": "/fordeling",
-    "compliance": "/etterlevelse",
-    "projects": "/prosjekter",
-    "about": "/om",
-}
+RESULTS = ROOT / "bench" / "results.json"
 # Callback name -> an output that identifies it in the request the browser sends.
 CALLBACKS = {
     "ov-kpis": "ov-projects.children",
@@ -82,185 +85,7 @@ TARGETS = {
     "first_load_mb": 2.5,
     "worker_peak_mb": 400.0,
 }
-START_TIMEOUT = 120.0
 REQUEST_TIMEOUT = 60.0
-
-
-def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-# --- processes ------------------------------------------------------------------
-
-_PROCESSES: list[subprocess.Popen] = []
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Stop one process we started (and its workers: gunicorn's master stops
-    them on SIGTERM); SIGKILL on its own process group if it will not go."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # its own session: only ours
-            process.wait(timeout=10)
-    if process in _PROCESSES:
-        _PROCESSES.remove(process)
-
-
-def stop_all() -> None:
-    for process in list(_PROCESSES):
-        with contextlib.suppress(Exception):
-            _stop(process)
-
-
-def run_command(command: list[str], timeout: float, **popen: Any) -> float:
-    """Run ``command`` to a successful end; its wall time in seconds, from
-    spawn to exit. The wait blocks in waitpid: ``subprocess.run(timeout=...)``
-    polls with sleeps that grow to 50 ms, and the exports it timed came out
-    in steps of 50 ms (0.37, 0.42, 0.47 s) whatever they took."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, **popen)
-    timer = threading.Timer(timeout, process.kill)
-    timer.start()
-    try:
-        code = process.wait()
-    finally:
-        timer.cancel()
-    elapsed = time.perf_counter() - started
-    if code != 0:
-        if elapsed >= timeout:
-            raise subprocess.TimeoutExpired(command, timeout)
-        raise subprocess.CalledProcessError(code, command)
-    return elapsed
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):
-            found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
-def _vm_hwm_mb(pid: int) -> float:
-    text = Path(f"/proc/{pid}/status").read_text()
-    match = re.search(r"^VmHWM:\s+(\d+) kB", text, re.M)
-    return int(match.group(1)) / 1024 if match else 0.0
-
-
-class Server:
-    """gunicorn on a free loopback port; ``started`` is the monotonic time of
-    the process start and ``ready`` the time ``GET /`` first answered 200."""
-
-    def __init__(self, app: str, db: Path | None, workers: int, threads: int) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ)
-        if db is not None:
-            env["DEKOMP_DB"] = str(db)
-        self.started = time.monotonic()
-        self.process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                app,
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--threads",
-                str(threads),
-                "--timeout",
-                "120",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        _PROCESSES.append(self.process)
-        self.ready = self._wait_ready()
-
-    def _wait_ready(self) -> float:
-        deadline = self.started + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
-            try:
-                if requests.get(self.url + "/", timeout=5).status_code == 200:
-                    return time.monotonic()
-            except requests.RequestException:
-                pass
-            time.sleep(0.01)
-        raise RuntimeError(f"no answer from {self.url} in {START_TIMEOUT:.0f} s")
-
-    def workers(self) -> list[int]:
-        return _children(self.process.pid)
-
-    def stop(self) -> None:
-        _stop(self.process)
-
-    def __enter__(self) -> Server:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
-# --- 1. data --------------------------------------------------------------------
-
-
-def dataset(scale: float) -> Path:
-    from core import store
-
-    folder = CACHE / f"scale-{scale}"
-    db = folder / "dekomp.duckdb"
-    if store.Paths(db).published() is not None:
-        log(f"reusing {db}")
-        from core import derived
-
-        with store.Store(db).snapshot() as snap:
-            current = derived.meta(snap) is not None
-        if not current:  # built by an older release: give it this release's tables
-            log("publishing this release's derived tables (dekomp derive)")
-            subprocess.run(
-                [str(BIN / "dekomp"), "derive", "--db", str(db)],
-                cwd=ROOT,
-                check=True,
-                timeout=1800,
-                stdout=subprocess.DEVNULL,
-            )
-        return db
-    folder.mkdir(parents=True, exist_ok=True)
-    log(f"building the data set at scale {scale} in {folder}")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.generate",
-            "--out",
-            str(folder),
-            "--scale",
-            str(scale),
-            "--db",
-            str(db),
-        ],
-        cwd=ROOT,
-        check=True,
-        timeout=1800,
-        stdout=subprocess.DEVNULL,
-    )
-    return db
 
 
 def filter_states(db: Path, count: int = 24) -> list[dict[str, str]]:
@@ -298,15 +123,6 @@ def filter_states(db: Path, count: int = 24) -> list[dict[str, str]]:
 # --- 2/3/6. browser and callbacks ----------------------------------------------
 
 
-def _appender(items: list[Any]) -> Any:
-    """A handler for Playwright's events (it wants a Python function)."""
-
-    def append(item: Any) -> None:
-        items.append(item)
-
-    return append
-
-
 def browser_pass(url: str) -> tuple[dict[str, int | None], dict[str, dict]]:
     """Each page's first load in a fresh Chromium context: the bytes it
     transferred (encoded bodies as the browser received them), and the
@@ -319,25 +135,17 @@ def browser_pass(url: str) -> tuple[dict[str, int | None], dict[str, dict]]:
     sizes: dict[str, int | None] = {}
     bodies: dict[str, dict] = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = chromium(pw)
         try:
             for page_name, path in PAGES.items():
                 context = browser.new_context()
                 page = context.new_page()
                 finished: list[Any] = []
                 sent: list[Any] = []
-                page.on("request", _appender(sent))
-                page.on("requestfinished", _appender(finished))
+                page.on("request", appender(sent))
+                page.on("requestfinished", appender(finished))
                 page.goto(url + path, wait_until="networkidle", timeout=60_000)
-                deadline = time.monotonic() + 30
-                while time.monotonic() < deadline:  # until the callbacks' chain settles
-                    count = len(sent)
-                    page.wait_for_timeout(1000)
-                    page.wait_for_load_state("networkidle")
-                    if len(sent) == count:
-                        break
+                settle(page, sent)
                 total = 0
                 for request in finished:
                     size = request.sizes()
@@ -386,13 +194,6 @@ def callback_body(spec: dict, state: dict | None = None) -> dict:
         "changedPropIds": [],
         "state": [],
     }
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def measure_callbacks(
@@ -461,28 +262,12 @@ def measure_export(db: Path, repeat: int) -> tuple[list[float], list[float], int
 def cold_start(app: str, db: Path | None, repeat: int) -> float:
     times = []
     for _ in range(repeat):
-        with Server(app, db, workers=1, threads=4) as server:
+        with Gunicorn(app, db, workers=1, threads=4) as server:
             times.append(server.ready - server.started)
     return statistics.median(times)
 
 
 # --- report -------------------------------------------------------------------------
-
-
-def machine() -> dict[str, Any]:
-    model = ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return {
-        "nproc": os.cpu_count(),
-        "cpu_model": model,
-        "python": platform.python_version(),
-        "duckdb": duckdb.__version__,
-        "platform": platform.platform(),
-    }
 
 
 def run(scale: float, n: int, repeat: int) -> dict[str, Any]:
@@ -493,7 +278,7 @@ def run(scale: float, n: int, repeat: int) -> dict[str, Any]:
     results: dict[str, Any] = {"scale": scale, "requests": n, "filter_states": len(states)}
 
     log("serving the app (gunicorn, 2 workers, 4 threads)")
-    with Server("app:server", db, workers=2, threads=4) as server:
+    with Gunicorn("app:server", db, workers=2, threads=4) as server:
         log("first loads in Chromium")
         sizes, bodies = browser_pass(server.url)
         missing = [name for name in REQUIRED if name not in bodies]
@@ -501,8 +286,8 @@ def run(scale: float, n: int, repeat: int) -> dict[str, Any]:
             raise RuntimeError(f"the browser sent no request for {missing}")
         log(f"{n} rounds of the floor and {len(bodies)} callbacks")
         times = measure_callbacks(server.url, bodies, states, n)
-        workers = server.workers()
-        peaks = [_vm_hwm_mb(pid) for pid in workers]
+        workers = server.worker_pids()
+        peaks = [vm_hwm_mb(pid) for pid in workers]
 
     floor_median = statistics.median(times["floor"])
     floor_p95 = percentile(times["floor"], 95)

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.run import dataset
+from bench.harness import dataset, stop_all
 from load.faults.common import (
     add_arguments,
     copy_database,
@@ -40,7 +40,6 @@ from load.run import (
     summary_line,
     table,
 )
-from load.serve import stop_all
 
 
 def checks(results: dict[str, Any], old: str, event: dict[str, Any]) -> dict[str, Any]:

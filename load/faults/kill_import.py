@@ -30,7 +30,7 @@ from typing import Any
 
 import requests
 
-from bench.run import dataset
+from bench.harness import BIN, dataset, stop_all
 from core import store
 from load.faults.common import (
     add_arguments,
@@ -50,7 +50,6 @@ from load.run import (
     summary_line,
     table,
 )
-from load.serve import BIN, stop_all
 
 
 def kill_an_import(db: Path, big: Path, url: str, at: float) -> list[dict]:

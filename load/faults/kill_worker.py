@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.run import dataset
+from bench.harness import dataset, stop_all
 from load.faults.common import add_arguments, sleep_until
 from load.run import (
     LOAD_DIR,
@@ -38,7 +38,7 @@ from load.run import (
     summary_line,
     table,
 )
-from load.serve import Instance, nginx_binary, stop_all
+from load.serve import Instance, nginx_binary
 
 
 def kill_a_worker(instance: Instance, at: float) -> list[dict]:
