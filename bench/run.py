@@ -5,8 +5,9 @@ each measured side by side with its floor on the same machine.
     .venv/bin/python -m bench.run --scale 0.01 --requests 20     # the CI proof
 
 1. the national data set and its database (bench/cache/scale-<s>/, reused);
-2. the floor: a Dash callback that does nothing (``ping`` in dashboard/layout.py)
-   served by the same gunicorn (app:server, 2 workers, 4 threads);
+2. the floor: a Dash callback that does nothing (bench/floor.py), on the app
+   as gunicorn serves it (``bench.app:server``: the production app plus the
+   floor, 2 workers, 4 threads);
 3. each page's main callback over HTTP, the filter state cycling through
    states drawn from the data; median and p95 against the floor's;
 4. ``dekomp export status-history --dialect csv`` against DuckDB's own COPY;
@@ -39,6 +40,7 @@ from typing import Any
 import duckdb
 import requests
 
+from bench.floor import floor_request
 from bench.harness import (
     BIN,
     PAGES,
@@ -70,13 +72,6 @@ CALLBACKS = {
     "about-years": "about-years-grid.rowData",
 }
 REQUIRED = ["ov-kpis", "dist-forums", "dist-owners", "comp-rules", "proj-latest"]
-PING = {
-    "output": "ping-out.data",
-    "outputs": {"id": "ping-out", "property": "data"},
-    "inputs": [{"id": "ping-in", "property": "data", "value": 0}],
-    "changedPropIds": ["ping-in.data"],
-    "state": [],
-}
 TARGETS = {
     "callback_ratio_median": 3.0,
     "callback_ratio_p95": 5.0,
@@ -215,11 +210,10 @@ def measure_callbacks(
 
     for body in bodies.values():  # one warm-up each: imports, connection, first query
         call(with_state(body, states[0]))
-    call(PING)
+    call(floor_request(0))
     for i in range(n):
         state = states[i % len(states)]
-        ping = dict(PING, inputs=[{"id": "ping-in", "property": "data", "value": i}])
-        times["floor"].append(call(ping))
+        times["floor"].append(call(floor_request(i)))
         for name, body in bodies.items():
             times[name].append(call(with_state(body, state)))
     return times
@@ -277,8 +271,8 @@ def run(scale: float, n: int, repeat: int) -> dict[str, Any]:
     log(f"{len(states)} filter states")
     results: dict[str, Any] = {"scale": scale, "requests": n, "filter_states": len(states)}
 
-    log("serving the app (gunicorn, 2 workers, 4 threads)")
-    with Gunicorn("app:server", db, workers=2, threads=4) as server:
+    log("serving the app and the floor (bench.app:server; gunicorn, 2 workers, 4 threads)")
+    with Gunicorn("bench.app:server", db, workers=2, threads=4) as server:
         log("first loads in Chromium")
         sizes, bodies = browser_pass(server.url)
         missing = [name for name in REQUIRED if name not in bodies]
@@ -329,7 +323,7 @@ def run(scale: float, n: int, repeat: int) -> dict[str, Any]:
     results["copy"] = {"seconds": copy_s, "runs_s": copy_runs}
 
     log("cold starts")
-    app_s = cold_start("app:server", db, repeat)
+    app_s = cold_start("app:server", db, repeat)  # the production app, without the floor
     minimal_s = cold_start("bench.minimal_app:server", None, repeat)
     results["cold_start"] = {
         "app_seconds": app_s,
