@@ -25,7 +25,8 @@ from pathlib import Path
 
 import duckdb
 
-from bench.run import BIN, TARGETS, dataset, run_command
+from bench.harness import BIN, dataset, run_command
+from bench.run import TARGETS
 
 
 def _children_cpu() -> float:

@@ -13,7 +13,7 @@ import datetime as dt
 import statistics
 import time
 
-from bench.run import dataset
+from bench.harness import dataset
 from core.data import facts, store
 
 DATES = (dt.date(2024, 6, 1), dt.date(2025, 3, 1))

@@ -1,10 +1,11 @@
-"""What a callback's *first* answer for a filter state costs (the output
-cache cleared before each request), in-process through Flask's test client,
-on the national-scale data of ``make bench``; ``--profile NAME`` adds a
-pyinstrument profile of that callback; ``--parts`` splits each callback's
-first answer into the DuckDB query, Arrow to pandas, table rows, table
-columns, chart and the rest (Flask and Dash). docs/performance.md uses it
-to show where the callback p95 goes.
+"""Where a callback's *first* answer for a filter state goes: ``make bench``
+times first answers over HTTP (bench/run.py, "first answers"); this runs
+them in-process through Flask's test client (the output cache cleared
+before each request), on the same data, to take them apart. ``--parts``
+splits each callback's first answer into the DuckDB query, Arrow to
+pandas, table rows, table columns, chart and the rest (Flask and Dash);
+``--profile NAME`` adds a pyinstrument profile of that callback.
+docs/performance.md uses it to show where the time goes.
 
     .venv/bin/python -m bench.first_answer [--scale 1.0] [--parts]
         [--profile about-years-grid.rowData]
@@ -20,7 +21,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.run import CALLBACKS, callback_body, dataset, filter_states, with_state
+from bench.harness import dataset
+from bench.run import CALLBACKS, callback_body, filter_states, with_state
 
 
 def _body(dependencies: list[dict], output: str) -> dict[str, Any]:

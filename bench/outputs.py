@@ -19,7 +19,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench.run import callback_body, dataset, filter_states
+from bench.harness import dataset
+from bench.run import callback_body, filter_states
 
 MORE_STATES = [
     "eiertype=private",

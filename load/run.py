@@ -5,10 +5,11 @@
     .venv/bin/python -m load.run --instances 2            # two instances behind nginx
     .venv/bin/python -m load.run --url http://127.0.0.1:8050 --name staging
 
-1. the data: the national-scale database of ``bench/`` (bench/cache/scale-<s>/),
-   or ``--db``; a ``--url`` is used as it is;
-2. the servers: one gunicorn instance, or ``--instances N`` behind nginx
-   (deploy/nginx.conf), all on 127.0.0.1 and stopped at the end;
+1. the data: the national-scale database of ``bench/`` (bench/cache/scale-<s>/,
+   bench.harness.dataset), or ``--db``; a ``--url`` is used as it is;
+2. the servers (load/serve.py on bench/harness.py): one gunicorn instance, or
+   ``--instances N`` behind nginx (deploy/nginx.conf), all on 127.0.0.1 and
+   stopped at the end;
 3. the plan: headless Chromium opens each page once and we keep what it
    fetched and every callback request it sent (as bench/run.py does);
 4. locust (load/locustfile.py), headless and bounded in time, replays that
@@ -32,7 +33,6 @@ import json
 import os
 import re
 import resource
-import shutil
 import signal
 import statistics
 import subprocess
@@ -46,8 +46,19 @@ from typing import Any
 
 import requests
 
-from bench.run import PAGES, _appender, dataset, machine, percentile
-from load.serve import BIN, ROOT, Instance, Nginx, nginx_binary, stop_all
+from bench.harness import (
+    BIN,
+    PAGES,
+    ROOT,
+    appender,
+    chromium,
+    dataset,
+    machine,
+    percentile,
+    settle,
+    stop_all,
+)
+from load.serve import Instance, Nginx, nginx_binary
 
 LOAD_DIR = ROOT / "load"
 LOCUSTFILE = LOAD_DIR / "locustfile.py"
@@ -71,47 +82,6 @@ def parse_duration(text: str) -> float:
         raise ValueError(f"not a duration: {text!r}")
     h, m, s = (int(g or 0) for g in match.groups())
     return float(h * 3600 + m * 60 + s)
-
-
-# --- the data -------------------------------------------------------------------------
-
-
-def served_database(scale: float) -> Path:
-    """The national-scale database as the current code publishes it.
-
-    A version carries its facts (core.data.facts), stored at publish; a
-    version published by older code has none (or of another shape) and is
-    answered from facts computed on demand, which is slower at first. So if
-    bench's cached version lacks them, a copy of its folder in
-    bench/cache/load-scale-<s>/ gets one more version with the same data,
-    published by ``core.data.versions.build_version`` (which stores the
-    facts); bench's own cache is never changed."""
-    from core.data import facts, store, versions
-
-    source = dataset(scale)
-
-    def current(db: Path) -> bool:
-        if store.Paths(db).published() is None:
-            return False
-        with store.Store(db).snapshot() as snap:
-            return facts.stored_date(snap) is not None
-
-    if current(source):
-        return source
-    folder = source.parent.parent / f"load-scale-{scale}"
-    db = folder / source.name
-    if current(db):
-        log(f"reusing {db}")
-        return db
-
-    log(f"{source} has no facts: republishing a copy in {folder}")
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    paths = store.Paths(source)
-    shutil.copytree(paths.versions_dir, folder / paths.versions_dir.name, symlinks=True)
-    db.symlink_to(Path(paths.versions_dir.name) / paths.published().name)
-    versions.build_version(db, "samme data, med fakta (lasttest)", lambda conn, v: None)
-    return db
 
 
 # --- the plan: what a browser does on each page ----------------------------------------
@@ -157,17 +127,6 @@ def with_waves(bodies: list[dict]) -> list[dict]:
     return planned
 
 
-def _settled(page: Any, sent: list[Any]) -> None:
-    """Wait until the callbacks' chain settles: no new request for 1.5 s."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        count = len(sent)
-        page.wait_for_timeout(1500)
-        page.wait_for_load_state("networkidle")
-        if len(sent) == count:
-            break
-
-
 def _split(sent: list[Any], url: str, path: str) -> tuple[list[str], list[dict]]:
     """The static files (in order) and the callback bodies among requests."""
     static, bodies = [], []
@@ -191,26 +150,24 @@ def capture_plan(url: str) -> dict[str, Any]:
     filter_body: dict | None = None
     names = list(PAGES)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = chromium(pw)
         try:
             for index, (page_name, path) in enumerate(PAGES.items()):
                 context = browser.new_context()
                 page = context.new_page()
                 sent: list[Any] = []
-                page.on("request", _appender(sent))
+                page.on("request", appender(sent))
                 page.goto(url + path, wait_until="networkidle", timeout=120_000)
-                _settled(page, sent)
+                settle(page, sent, quiet_ms=1500, limit_s=60)
                 static, bodies = _split(sent, url, path)
                 # From the page before this one, its link in the navigation bar.
                 source = PAGES[names[index - 1]]
                 page.goto(url + source, wait_until="networkidle", timeout=120_000)
-                _settled(page, sent)
+                settle(page, sent, quiet_ms=1500, limit_s=60)
                 sent.clear()
                 link = f'.navbar .nav-link[href="{path}"], .navbar .nav-link[href^="{path}?"]'
                 page.locator(link).click()
-                _settled(page, sent)
+                settle(page, sent, quiet_ms=1500, limit_s=60)
                 nav_static, nav_bodies = _split(sent, url, path)
                 context.close()
                 for body in bodies:
@@ -585,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
             server = {"url": args.url, "version": health.get("version")}
             results = load_run(args.url.rstrip("/"), args.users, args.seconds, name, server)
         else:
-            db = args.db or served_database(args.scale)
+            db = args.db or dataset(args.scale)
             name = args.name or (
                 f"scale-{args.scale}" + (f"-nginx-{args.instances}" if args.instances > 1 else "")
             )

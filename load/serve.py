@@ -1,11 +1,12 @@
 """The processes a load run talks to: app instances under gunicorn and, for
 several instances, nginx in front of them (deploy/nginx.conf).
 
-Everything listens on 127.0.0.1 and lives in its own process group, so
-``stop_all()`` stops exactly what was started here. gunicorn is started with
-``gunicorn.conf.py`` when the repository has one (settings from the
-environment: HOST, PORT, DEKOMP_DB, DEKOMP_WORKERS, DEKOMP_THREADS), else
-with the same settings as flags.
+Both are started through bench/harness.py, the server harness of every
+measurement: on 127.0.0.1, each in its own process group, so ``stop_all()``
+stops exactly what was started. gunicorn is started with ``gunicorn.conf.py``
+when the repository has one (settings from the environment: HOST, PORT,
+DEKOMP_DB, DEKOMP_WORKERS, DEKOMP_THREADS), else with the same settings as
+flags.
 """
 
 from __future__ import annotations
@@ -19,22 +20,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-import requests
+from bench.harness import (
+    ROOT,
+    Gunicorn,
+    children,
+    free_port,
+    spawn,
+    stop,
+    wait_ready,
+)
 
-from bench.run import _PROCESSES, _children, _free_port, _stop, stop_all
-
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(os.environ.get("VIRTUAL_ENV", "")) / "bin"
-if not (BIN / "gunicorn").exists():
-    BIN = ROOT / ".venv" / "bin"
 # The app's code: this checkout, or $LOAD_APP_ROOT (e.g. a `git worktree` of a
 # commit, so that a measurement serves committed code only).
 APP_ROOT = Path(os.environ.get("LOAD_APP_ROOT") or ROOT).resolve()
 GUNICORN_CONF = APP_ROOT / "gunicorn.conf.py"
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf"
-START_TIMEOUT = 120.0
-
-__all__ = ["GUNICORN_CONF", "Instance", "Nginx", "stop_all", "uses_gunicorn_conf"]
 
 
 def uses_gunicorn_conf() -> bool:
@@ -76,8 +76,10 @@ def app_commit() -> str | None:
     return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
-class Instance:
-    """One app instance: a gunicorn master and its workers on a free port."""
+class Instance(Gunicorn):
+    """One instance of the production app (``app:server``): a gunicorn master
+    and its workers on a free port, ready once /healthz answers (the
+    database is open)."""
 
     def __init__(
         self,
@@ -87,73 +89,17 @@ class Instance:
         log: Path | None = None,
         port: int | None = None,
     ) -> None:
-        self.db = Path(db).absolute()  # the link itself: gunicorn runs elsewhere
-        self.workers = workers
-        self.threads = threads
-        self.port = port or _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
-            "HOST": "127.0.0.1",
-            "PORT": str(self.port),
-            "DEKOMP_DB": str(self.db),
-            "DEKOMP_WORKERS": str(workers),
-            "DEKOMP_THREADS": str(threads),
-        }
-        if log is None:  # nowhere to keep them: errors only, no access log
-            env.setdefault("DEKOMP_LOG_LEVEL", "warning")
-            env.setdefault("DEKOMP_ACCESS_LOG", "")
-        self.config_file = uses_gunicorn_conf()
-        if self.config_file:
-            self.command = [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "app:server"]
-        else:
-            self.command = [
-                str(BIN / "gunicorn"),
-                "app:server",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--threads",
-                str(threads),
-                "--timeout",
-                "120",
-                "--keep-alive",
-                "5",  # as gunicorn.conf.py: longer than a person's pause
-            ]
-        self.log = log
-        out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the process owns it
-        if log:  # gunicorn.conf.py logs to stdout and stderr: both go to the file
-            env.setdefault("DEKOMP_ACCESS_LOG", "-")
-        self.started = time.monotonic()
-        self.process = subprocess.Popen(
-            self.command,
+        super().__init__(
+            "app:server",
+            db,
+            workers,
+            threads,
+            config=GUNICORN_CONF if uses_gunicorn_conf() else None,
             cwd=APP_ROOT,
-            env=env,
-            stdout=out,
-            stderr=out if log else None,
-            start_new_session=True,
+            log=log,
+            port=port,
+            ready_path="/healthz",
         )
-        _PROCESSES.append(self.process)
-        if log:
-            out.close()
-        self._wait_ready()
-
-    def _wait_ready(self) -> None:
-        deadline = self.started + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=5).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"no answer from {self.url} in {START_TIMEOUT:.0f} s")
-
-    def worker_pids(self) -> list[int]:
-        return sorted(_children(self.process.pid))
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) of the master and its live workers."""
@@ -168,21 +114,12 @@ class Instance:
             ),
             "app_root": str(APP_ROOT),
             "app_commit": app_commit(),
-            "config_file": GUNICORN_CONF.name if self.config_file else None,
+            "config_file": GUNICORN_CONF.name if self.config else None,
             "workers": self.workers,
             "threads": self.threads,
             "worker_class": "gthread",
             "db": str(self.db),
         }
-
-    def stop(self) -> None:
-        _stop(self.process)
-
-    def __enter__(self) -> Instance:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -237,7 +174,7 @@ class Nginx:
         # mkdtemp's folder is private (without this, large callback bodies
         # got 500 from nginx).
         self.prefix.chmod(0o755)
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.upstreams = upstreams
         self.conf = self.prefix / "nginx.conf"
@@ -251,24 +188,9 @@ class Nginx:
         check = subprocess.run([*command, "-t"], capture_output=True, text=True)
         if check.returncode != 0:
             raise RuntimeError(f"nginx -t refused the config: {check.stderr}")
-        self.process = subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-            stderr=open(self.prefix / "logs" / "stderr.log", "ab"),  # noqa: SIM115
-            start_new_session=True,
-        )
-        _PROCESSES.append(self.process)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited with {self.process.returncode}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=5).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"nginx did not answer on {self.url}")
+        with open(self.prefix / "logs" / "stderr.log", "ab") as errors:
+            self.process = spawn(command, stdout=subprocess.DEVNULL, stderr=errors)
+        wait_ready(self.process, self.url + "/healthz", time.monotonic() + 20)
 
     @property
     def access_log(self) -> Path:
@@ -291,10 +213,10 @@ class Nginx:
         return {"upstreams": self.upstreams, "config": str(NGINX_TEMPLATE.relative_to(ROOT))}
 
     def cpu_seconds(self) -> float:
-        return sum(cpu_seconds(pid) for pid in [self.process.pid, *_children(self.process.pid)])
+        return sum(cpu_seconds(pid) for pid in [self.process.pid, *children(self.process.pid)])
 
     def stop(self) -> None:
-        _stop(self.process)  # SIGTERM: nginx's fast shutdown
+        stop(self.process)  # SIGTERM: nginx's fast shutdown
         shutil.rmtree(self.prefix, ignore_errors=True)
 
     def __enter__(self) -> Nginx:

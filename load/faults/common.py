@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.harness import BIN
 from core.data import store
-from load.serve import BIN
 
 
 def copy_database(db: Path, into: Path) -> Path:

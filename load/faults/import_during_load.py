@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench.harness import dataset, stop_all
 from load.faults.common import (
     add_arguments,
     copy_database,
@@ -35,12 +36,10 @@ from load.run import (
     load_run,
     log,
     parse_duration,
-    served_database,
     serving,
     summary_line,
     table,
 )
-from load.serve import stop_all
 
 
 def checks(results: dict[str, Any], old: str, event: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seconds = parse_duration(args.duration)
     name = args.name or f"fault-import-scale-{args.scale}"
-    source = served_database(args.scale)
+    source = dataset(args.scale)
     with tempfile.TemporaryDirectory(prefix="dekomp-fault-import-") as tmp:
         db = copy_database(source, Path(tmp) / "data")
         extra = status_csv(db, Path(tmp) / "status-extra.csv", projects=200, days=3)

@@ -30,6 +30,7 @@ from typing import Any
 
 import requests
 
+from bench.harness import BIN, dataset, stop_all
 from core.data import store
 from load.faults.common import (
     add_arguments,
@@ -45,12 +46,10 @@ from load.run import (
     load_run,
     log,
     parse_duration,
-    served_database,
     serving,
     summary_line,
     table,
 )
-from load.serve import BIN, stop_all
 
 
 def kill_an_import(db: Path, big: Path, url: str, at: float) -> list[dict]:
@@ -109,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seconds = parse_duration(args.duration)
     name = args.name or f"fault-kill-import-scale-{args.scale}"
-    source = served_database(args.scale)
+    source = dataset(args.scale)
     with tempfile.TemporaryDirectory(prefix="dekomp-fault-kill-import-") as tmp:
         db = copy_database(source, Path(tmp) / "data")
         big = status_csv(db, Path(tmp) / "status-big.csv", projects=100_000, days=10)

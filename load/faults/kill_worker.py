@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.harness import dataset, stop_all
 from load.faults.common import add_arguments, sleep_until
 from load.run import (
     LOAD_DIR,
@@ -33,12 +34,11 @@ from load.run import (
     load_run,
     log,
     parse_duration,
-    served_database,
     serving,
     summary_line,
     table,
 )
-from load.serve import Instance, nginx_binary, stop_all
+from load.serve import Instance, nginx_binary
 
 
 def kill_a_worker(instance: Instance, at: float) -> list[dict]:
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = parse_duration(args.duration)
     suffix = f"-nginx-{args.instances}" if args.instances > 1 else ""
     name = args.name or f"fault-kill-worker-scale-{args.scale}{suffix}"
-    db = served_database(args.scale)
+    db = dataset(args.scale)
     try:
         with (
             tempfile.TemporaryDirectory(prefix="dekomp-fault-kill-worker-") as logs,

@@ -6,8 +6,8 @@ docs/performance.md, "First load, request by request".
     .venv/bin/python scripts/plotly-bundle/first_load.py --db /tmp/fl/dekomp.duckdb
     .venv/bin/python scripts/plotly-bundle/first_load.py --db /tmp/fl/dekomp.duckdb --markdown
 
-Serves the app with gunicorn on a free loopback port (the same way as
-bench/run.py, whose pages and settle rule it uses), loads each page in a fresh
+Serves the app with gunicorn on a free loopback port through bench/harness.py
+(as bench/run.py does, with its pages and settle rule), loads each page in a fresh
 browser context, prints one table per page and, with ``--json``, writes every
 request. ``--screenshots DIR`` saves a full-page screenshot of each page.
 """
@@ -17,14 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.run import PAGES, Server, _appender  # noqa: E402
+from bench.harness import PAGES, Gunicorn, appender, chromium, settle  # noqa: E402
 
 
 def _short(url: str) -> str:
@@ -41,25 +40,17 @@ def first_loads(url: str, screenshots: Path | None) -> dict[str, list[dict]]:
 
     pages: dict[str, list[dict]] = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = chromium(pw)
         try:
             for name, path in PAGES.items():
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 page = context.new_page()
                 finished: list = []
                 sent: list = []
-                page.on("request", _appender(sent))
-                page.on("requestfinished", _appender(finished))
+                page.on("request", appender(sent))
+                page.on("requestfinished", appender(finished))
                 page.goto(url + path, wait_until="networkidle", timeout=60_000)
-                deadline = time.monotonic() + 30
-                while time.monotonic() < deadline:  # until the callbacks' chain settles
-                    count = len(sent)
-                    page.wait_for_timeout(1000)
-                    page.wait_for_load_state("networkidle")
-                    if len(sent) == count:
-                        break
+                settle(page, sent)
                 rows = []
                 for request in finished:
                     size = request.sizes()
@@ -136,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_json:
         pages = json.loads(args.from_json.read_text(encoding="utf-8"))
     elif args.db:
-        with Server("app:server", args.db, workers=2, threads=4) as server:
+        with Gunicorn("app:server", args.db, workers=2, threads=4) as server:
             pages = first_loads(server.url, args.screenshots)
     else:
         parser.error("--db or --from-json is needed")
