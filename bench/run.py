@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import random
-import re
 import signal
 import statistics
 import subprocess
@@ -61,6 +60,10 @@ from bench.harness import (
     stop_all,
     vm_hwm_mb,
 )
+from core import views
+from core.data import store
+from core.filters import Filters
+from core.views import filter_options
 
 RESULTS = ROOT / "bench" / "results.json"
 # Callback name -> an output that identifies it in the request the browser sends.
@@ -93,10 +96,6 @@ REQUEST_TIMEOUT = 60.0
 def filter_states(db: Path, count: int = 24) -> list[dict[str, str]]:
     """``count`` different filter states (the store's data) from the data's
     years, forums and municipalities; deterministic."""
-    from core.data import store
-    from core.filters import Filters
-    from core.views import filter_options
-
     with store.Store(db).snapshot() as snap:
         opts = filter_options(snap)
     rng = random.Random(20260101)
@@ -270,16 +269,9 @@ def unseen(states: list[dict], bodies: dict[str, dict], count: int) -> list[dict
 
 
 def measure_export(db: Path, repeat: int) -> tuple[list[float], list[float], int]:
-    from core.data import store
-    from core.filters import Filters
-    from core.views import resolve, status_history_sql
-
     with store.Store(db).snapshot() as snap:
         version_file = snap.path
-        f = resolve(snap, Filters())
-    sql = status_history_sql(f)
-    used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
-    params = {k: v for k, v in f.sql_params().items() if k in used}
+        sql, params = views.statement(snap, "status-history", Filters())
     export_times, copy_times = [], []
     with tempfile.TemporaryDirectory(prefix="dekomp-bench-") as tmp:
         out = Path(tmp) / "export.csv"

@@ -51,7 +51,7 @@ def key_figures_sql(f: Filters) -> str:
     """The sums of the rows of the views behind the overview's figures, with
     each view's own conditions."""
     project_rows = projects_where(
-        f, "year(p.start_date)", "p.forum_id", "p.lead_owner_type", "p.lead_knr"
+        f, "p.start_year", "p.forum_id", "p.lead_owner_type", "p.lead_knr"
     )
     return f"""
 SELECT (SELECT coalesce(sum(frame_nok), 0) FROM fact_scheme_years sy

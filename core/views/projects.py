@@ -9,9 +9,9 @@ from core.views.sql import View, projects_where
 
 
 def _projects(f: Filters) -> str:
-    where = projects_where(f, "year(p.start_date)", "p.forum_id", "p.lead_owner_type", "p.lead_knr")
+    where = projects_where(f, "p.start_year", "p.forum_id", "p.lead_owner_type", "p.lead_knr")
     return (
-        "SELECT * EXCLUDE (lead_owner_type, lead_knr) FROM fact_projects p "
+        "SELECT * EXCLUDE (start_year, lead_owner_type, lead_knr) FROM fact_projects p "
         f"WHERE {where} ORDER BY p.start_date, p.project_id"
     )
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 # The shape of the fact tables: bump when a fact's columns or meaning change,
 # so that a version file with facts of another shape is never read as this one.
-SHAPE = 1
+SHAPE = 2
 META = "fact_meta"
 
 # The default as-of date: the last date anything in the data happened, so an

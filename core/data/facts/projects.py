@@ -33,7 +33,8 @@ WITH latest AS (
              -- the as-of year's limit; else the latest year before it; else the first
              ORDER BY sy.year > year($as_of::DATE), abs(sy.year - year($as_of::DATE))
              LIMIT 1) AS stale_after_days,
-           o.owner_type::VARCHAR AS lead_owner_type, o.knr AS lead_knr
+           year(p.start_date) AS start_year, o.owner_type::VARCHAR AS lead_owner_type,
+           o.knr AS lead_knr
     FROM project p
     JOIN forum fo USING (forum_id)
     JOIN school_owner o ON o.owner_id = p.lead_owner_id
@@ -41,10 +42,10 @@ WITH latest AS (
     LEFT JOIN latest s USING (project_id)
     WHERE p.start_date <= $as_of
 )
-SELECT * EXCLUDE (lead_owner_type, lead_knr),
+SELECT * EXCLUDE (start_year, lead_owner_type, lead_knr),
        status IN ('planned', 'started', 'ongoing', 'delayed')
            AND days_since_report > stale_after_days AS stale,
-       lead_owner_type, lead_knr
+       start_year, lead_owner_type, lead_knr
 FROM figures
 ORDER BY start_date, project_id
 """
@@ -52,8 +53,9 @@ ORDER BY start_date, project_id
 
 def latest_status(snap: Snapshot, as_of: dt.date) -> pa.Table:
     """Every project started by the date with its latest status, spending
-    against budget and whether its status is stale; its lead owner's type
-    and municipality, for the owner filters."""
+    against budget and whether its status is stale; the year it started and
+    its lead owner's type and municipality, for the filters (a plain column:
+    ``year(start_date) = $year`` cost 2 ms more on 20,000 projects)."""
     return snap.arrow(_PROJECTS, {"as_of": as_of})
 
 

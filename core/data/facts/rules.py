@@ -66,7 +66,7 @@ _RULE_INPUTS = {
                received_date, amount_used_nok, amount_repaid_nok
         FROM confirmation WHERE received_date <= $as_of ORDER BY ALL""",
     "projects": """
-        SELECT * EXCLUDE (lead_owner_type, lead_knr) FROM fact_projects
+        SELECT * EXCLUDE (start_year, lead_owner_type, lead_knr) FROM fact_projects
         ORDER BY start_date, project_id""",
 }
 
