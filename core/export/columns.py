@@ -10,7 +10,7 @@ module (one table per column, in the order a reader meets them; its comment
 header says how a definition is written), read once at import. A table with a
 missing or unknown key fails the import, since ``Column`` takes exactly the
 four texts. Norwegian headers are unique within every view
-(tests/core/test_columns.py), since a spreadsheet user tells the columns apart
+(tests/export/test_columns.py), since a spreadsheet user tells the columns apart
 by their headers alone.
 """
 

@@ -76,7 +76,7 @@ def build(
     generated_at: dt.datetime | None = None,
 ) -> bytes:
     """The ZIP of every view under ``f``, as bytes."""
-    resolved = views.resolve(snap, f)
+    day = views.as_of(snap, f)
     data_version = snap.version
     files: list[tuple[str, bytes]] = []
     metadata_files: dict[str, Any] = {}
@@ -97,7 +97,7 @@ def build(
             "owner_type": f.owner_type,
             "as_of": f.as_of.isoformat() if f.as_of else None,
         },
-        "as_of": resolved.as_of.isoformat(),
+        "as_of": day.isoformat(),
         "data_version": {
             "id": data_version.version_id,
             "created_at": data_version.created_at.isoformat(),

@@ -9,7 +9,7 @@ over, one each, to the parties with the largest fractional remainders. Ties
 are broken on the party's id, so the result never depends on row order. The
 shares add up exactly to the total and each is its quota rounded down or up.
 Like every quota method it can show the Alabama paradox: a larger total may
-give one party a krone less (see tests/core/test_allocation.py).
+give one party a krone less (see tests/rules/test_allocation.py).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ the module of its domain (money, projects, compliance, overview), and a
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -38,18 +39,23 @@ _COLUMN = re.compile(r"[a-z_][a-z0-9_]*")
 __all__ = ["VIEWS", "FilterOptions", "KeyFigures", "View", "filter_options"]
 
 
+def as_of(snap: Snapshot, f: Filters) -> dt.date:
+    """``f``'s as-of date: the data's last date if it sets none."""
+    return f.as_of if f.as_of is not None else facts.default_date(snap)
+
+
 def resolve(snap: Snapshot, f: Filters) -> Filters:
-    """``f`` with its as-of date filled in: the data's last date if none."""
-    return f if f.as_of is not None else f.with_as_of(facts.default_date(snap))
+    """``f`` with its as-of date filled in."""
+    return f.with_as_of(as_of(snap, f))
 
 
 def statement(snap: Snapshot, view: str, f: Filters) -> tuple[str, dict[str, Any]]:
     """The view's SQL under ``f`` and the parameters it uses; the facts it
     reads are those of ``f``'s as-of date on ``snap``."""
-    f = resolve(snap, f)
-    facts.use(snap, f.as_of, VIEWS[view].facts)
-    sql = VIEWS[view].sql(f)
-    return sql, bind(sql, f.sql_params())
+    day = as_of(snap, f)
+    facts.use(snap, day, VIEWS[view].facts)
+    sql = VIEWS[view].sql(f.with_as_of(day))
+    return sql, dict(bind(sql, f.with_as_of(day).sql_params()))
 
 
 def frame(snap: Snapshot, view: str, f: Filters) -> pd.DataFrame:
@@ -81,7 +87,8 @@ def page(
 
 def key_figures(snap: Snapshot, f: Filters) -> KeyFigures:
     """The overview's figures under ``f``: the sums of the views behind them."""
-    f = resolve(snap, f)
-    facts.use(snap, f.as_of, overview.KEY_FIGURE_FACTS)
+    day = as_of(snap, f)
+    facts.use(snap, day, overview.KEY_FIGURE_FACTS)
+    f = f.with_as_of(day)
     sql = overview.key_figures_sql(f)
     return overview.key_figures_of(snap.rows(sql, f.sql_params())[0])

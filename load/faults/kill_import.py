@@ -10,7 +10,7 @@ Checked: no failed request, every response names the version that was
 served before (nothing half-built is ever served), /healthz answers that
 version after the kill, the published link is unchanged, and the next
 import clears the dead importer's staging file and publishes normally.
-tests/store/test_versions.py checks the same without a load;
+tests/data/test_versions.py checks the same without a load;
 tests/serving/test_faults.py checks it on the demo data while serving.
 Results go to load/results-<name>.json.
 """

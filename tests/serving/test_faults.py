@@ -27,7 +27,7 @@ import requests
 from core.data import store
 from load.serve import Instance, Nginx, nginx_binary
 from tests.conftest import FOOTER_CALLBACK, VENV_BIN
-from tests.store.test_versions import status_file
+from tests.data.test_versions import status_file
 
 pytestmark = pytest.mark.slow
 VERSION_HEADER = "X-Dekomp-Version"
@@ -181,7 +181,7 @@ def test_srv003_kill_9_of_an_import_while_serving(
     """An import killed with -9 while its staging copy is written changes
     nothing served: no request fails, every response names the version
     served before, /healthz answers it after the kill, and the next import
-    publishes normally. (tests/store/test_versions.py checks the folder
+    publishes normally. (tests/data/test_versions.py checks the folder
     itself byte for byte; this checks it while the app serves.)"""
     instance = Instance(db, workers=2, threads=4, log=tmp_path / "gunicorn.log")
     instances.append(instance)

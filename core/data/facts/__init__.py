@@ -20,6 +20,7 @@ is answered the same way as another date, from facts computed on demand;
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -114,7 +115,7 @@ def use(snap: Snapshot, as_of: dt.date, names: tuple[str, ...]) -> None:
             snap.unregister(f"fact_{name}")
             continue
         key = ("fact", name, as_of if fact.dated else None)
-        table = snap.memo(key, lambda fact=fact: fact.build(snap, as_of))
+        table = snap.memo(key, functools.partial(fact.build, snap, as_of))
         snap.register(f"fact_{name}", table)
 
 

@@ -12,7 +12,7 @@ How the faults are made (we run as root, where chmod does not stop writes):
 - full: the data folder on a small tmpfs (ENOSPC), sized to fail at the copy
   of the served version, or later, inside DuckDB's write; and the same two
   points with ``RLIMIT_FSIZE`` (EFBIG), which needs no root.
-- ``kill -9`` of a running import: tests/store/test_versions.py,
+- ``kill -9`` of a running import: tests/data/test_versions.py,
   ``test_kill_9_of_an_import_leaves_the_served_version_intact`` (the served
   version intact, the next import works and clears the staging file; the
   flock dies with the process, so there is no stale lock).
