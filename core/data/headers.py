@@ -2,7 +2,7 @@
 model's field name, ``core.data.kinds``) and its Norwegian headers.
 
 An adviser writes the headers in Norwegian, or keeps the ones an export in
-the Excel dialect wrote (``core.export.columns``), or copies a template; a program
+the Excel dialect wrote (``core.columns``), or copies a template; a program
 writes the English keys. All are accepted, in any case and with any spacing
 or punctuation: ``Org.nr.``, ``org nr``, ``ORGNR`` and ``orgnr`` are one
 header. The first Norwegian header of a column is the one the templates
@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from core.columns import COLUMNS
 from core.data.kinds import KINDS
-from core.export.columns import COLUMNS
 
 _ORGNR = ("Org.nr.", "Organisasjonsnummer", "Orgnr")
 

@@ -3,7 +3,7 @@ dashboard's download buttons send are made here, by the same functions.
 
 Two dialects. ``excel`` (the UI's default) opens cleanly in Norwegian
 Excel: UTF-8 with BOM, ``;``, decimal comma, Norwegian column headers
-(core.export.columns). ``csv`` is for Python and R: UTF-8 without BOM, ``,``,
+(core.columns). ``csv`` is for Python and R: UTF-8 without BOM, ``,``,
 decimal point, the views' snake_case column names. Both: CRLF line ends as
 RFC 4180 says (so a CR or LF inside a value is quoted), empty cells for no
 value, dates as YYYY-MM-DD, booleans as true/false.
@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import duckdb
 
 from core import views
-from core.export.columns import header
+from core.columns import header
 from core.filters import Filters
 
 if TYPE_CHECKING:

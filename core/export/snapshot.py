@@ -21,8 +21,8 @@ from typing import Any
 import pandas as pd
 
 from core import export, views
+from core.columns import COLUMNS
 from core.data.store import Snapshot
-from core.export.columns import COLUMNS
 from core.filters import Filters
 
 # Entries carry this date, not the time of writing, so that ZIPs compare.

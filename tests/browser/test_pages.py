@@ -26,8 +26,8 @@ from babel.numbers import format_decimal
 from playwright.sync_api import Download, Locator, Page, expect
 
 from core import export, fmt, views
+from core.columns import COLUMNS
 from core.data.store import Store
-from core.export.columns import COLUMNS
 from core.filters import Filters
 from core.views import filter_options
 from dashboard.i18n import catalog

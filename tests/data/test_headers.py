@@ -10,10 +10,10 @@ import io
 
 import pytest
 
+from core.columns import COLUMNS
 from core.data import headers
 from core.data.kinds import KINDS
 from core.export import templates
-from core.export.columns import COLUMNS
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

@@ -49,11 +49,11 @@ import pandas as pd
 import pytest
 
 from core import cli
+from core.columns import COLUMNS
 from core.data import headers, ingest, store
 from core.data.kinds import KINDS, LOAD_ORDER
 from core.data.parse import parse_orgnr
 from core.data.problems import RULES
-from core.export.columns import COLUMNS
 from tests.conftest import DEMO_DIR, ROOT, VENV_BIN, folder_state
 
 TEMPLATES = ROOT / "data" / "templates"

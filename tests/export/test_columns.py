@@ -1,4 +1,4 @@
-"""core.export.columns: every column of every export view has a header and a
+"""core.columns: every column of every export view has a header and a
 definition in both languages, and a view's Norwegian headers tell its columns
 apart (an Excel user sees only the headers)."""
 
@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from core import views
+from core import columns, views
 from core.data.store import Store
-from core.export import columns
 from core.filters import Filters
 from core.views import VIEWS
 
@@ -70,7 +69,7 @@ def test_toml_ships_with_the_package() -> None:
     package would fail at import."""
     pyproject = Path(__file__).parents[2] / "pyproject.toml"
     package_data = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["setuptools"]
-    assert columns.COLUMNS_PATH.name in package_data["package-data"]["core.export"]
+    assert columns.COLUMNS_PATH.name in package_data["package-data"]["core"]
 
 
 def test_header() -> None:

@@ -21,8 +21,8 @@ import pandas as pd
 import pytest
 
 from core import cli, export, views
+from core.columns import header
 from core.data import facts, store
-from core.export.columns import header
 from core.filters import Filters
 from tests.conftest import VENV_BIN
 

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 from core import cli, export, views
+from core.columns import COLUMNS
 from core.data import store
 from core.export import snapshot
-from core.export.columns import COLUMNS
 from core.filters import Filters
 from tests.conftest import VENV_BIN, zip_entries
 
