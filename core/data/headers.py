@@ -12,81 +12,22 @@ write (``core.export.templates``); docs/import-formats.md lists them with their 
 from __future__ import annotations
 
 import re
+import tomllib
 from functools import cache
+from pathlib import Path
 
 from core.columns import COLUMNS
 from core.data.kinds import KINDS
 
-_ORGNR = ("Org.nr.", "Organisasjonsnummer", "Orgnr")
-
 # Norwegian headers per column key, the template's first; the same in every
-# kind unless BY_KIND says otherwise.
-COMMON: dict[str, tuple[str, ...]] = {
-    "region_id": ("Region-id",),
-    "short_name": ("Kortnavn",),
-    "name": ("Navn",),
-    "valid_from": ("Gyldig fra",),
-    "valid_to": ("Gyldig til",),
-    "knr": ("Kommunenummer", "Kommunenr", "Knr"),
-    "successor_knr": ("Nytt kommunenummer", "Nytt kommunenr"),
-    "year": ("År", "Årstall", "Aar"),
-    "frame_nok": ("Ramme (kr)", "Ramme"),
-    "cofinancing_rate": ("Egenfinansieringssats", "Egenandel"),
-    "levels_in_scope": ("Skoleslag",),
-    "owner_types_in_scope": ("Skoleeiertyper",),
-    "needs_deadline": ("Frist behovsmelding",),
-    "reporting_deadline": ("Frist rapportering",),
-    "stale_after_days": ("Status gammel etter (dager)", "Grense (dager)"),
-    "nonparticipant_policy": ("Regel for andelen til dem som ikke deltar",),
-    "institution_id": ("Institusjon-id",),
-    "kind": ("Type",),
-    "owner_id": _ORGNR,
-    "owner_type": ("Skoleeiertype", "Type"),
-    "abroad": ("I utlandet", "Utlandet"),
-    "active_from": ("Aktiv fra",),
-    "active_to": ("Aktiv til",),
-    "forum_id": ("Forum-id",),
-    "institution_share": ("UH-andel", "Institusjonsandel"),
-    "agreement_date": ("Avtaledato", "Dato for avtale"),
-    "school_level": ("Skoleslag",),
-    "fte": ("Lærerårsverk", "Årsverk"),
-    "source": ("Kilde",),
-    "report_id": ("Meldings-id", "Behovsmelding-id"),
-    "received_date": ("Mottatt", "Mottatt dato"),
-    "development_area": ("Utviklingsområde",),
-    "sector_goal": ("Sektormål",),
-    "target_group": ("Målgruppe",),
-    "participants": ("Deltakere", "Antall deltakere"),
-    "amount_requested_nok": ("Omsøkt beløp (kr)", "Omsøkt beløp", "Beløp (kr)", "Beløp"),
-    "award_id": ("Tildelings-id", "Tildeling-id"),
-    "recipient_owner_id": ("Mottakers org.nr.", *_ORGNR),
-    "recipient_institution_id": ("Mottakers institusjon-id", "Institusjon-id"),
-    "amount_nok": ("Beløp (kr)", "Beløp"),
-    "decision_date": ("Vedtaksdato",),
-    "payment_id": ("Utbetalings-id",),
-    "paid_date": ("Utbetalt", "Utbetalingsdato"),
-    "note": ("Merknad", "Kommentar"),
-    "project_id": ("Prosjekt-id",),
-    "title": ("Prosjekt", "Tittel", "Prosjektnavn"),
-    "lead_owner_id": ("Ansvarlig org.nr.", *_ORGNR),
-    "school_based": ("Skolebasert",),
-    "start_date": ("Start", "Startdato"),
-    "planned_end": ("Planlagt slutt", "Sluttdato"),
-    "budget_nok": ("Budsjett (kr)", "Budsjett"),
-    "report_date": ("Rapportdato",),
-    "status": ("Status",),
-    "spent_to_date_nok": ("Brukt hittil (kr)", "Brukt hittil", "Forbruk"),
-    "amount_used_nok": ("Brukt (kr)", "Brukt beløp"),
-    "amount_repaid_nok": ("Tilbakebetalt (kr)", "Tilbakebetalt beløp"),
-}
-
+# kind unless BY_KIND says otherwise (data: headers.toml).
+HEADERS_PATH = Path(__file__).with_name("headers.toml")
+_HEADERS = tomllib.loads(HEADERS_PATH.read_text(encoding="utf-8"))
+COMMON: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _HEADERS["common"].items()}
 BY_KIND: dict[tuple[str, str], tuple[str, ...]] = {
-    ("municipalities", "name"): ("Kommunenavn", "Navn"),
-    ("owners", "name"): ("Navn", "Skoleeiernavn"),
-    ("institutions", "name"): ("Navn", "Institusjonsnavn"),
-    ("institutions", "kind"): ("Type", "Institusjonstype"),
-    ("forums", "name"): ("Forumnavn", "Navn"),
-    ("cofinancing", "kind"): ("Type", "Egenfinansieringstype", "Art"),
+    (kind, column): tuple(names)
+    for kind, columns in _HEADERS["by_kind"].items()
+    for column, names in columns.items()
 }
 
 
