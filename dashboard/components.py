@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
 from core import fmt, views
-from core.data.store import Snapshot
+from core.data.store import Snapshot, frame
 from core.filters import Filters
 from dashboard import charts, ids, present
 from dashboard.data import snapshot
@@ -229,12 +229,10 @@ def card_output(
     at most MAX_TABLE_ROWS rows and says so; its CSV has them all."""
     tr = translator(lang)
     equal = {c: v for c, v in zip(spec.narrow_columns, narrow, strict=True) if v and v != ANY}
-    if spec.chart:
-        frame = views.frame(snap, spec.view, filters)
-        for column, value in equal.items():
-            frame = frame[frame[column] == value]
-        total, shown = len(frame), frame.head(MAX_TABLE_ROWS)
-    else:  # a table alone: the rows it shows, as Arrow (dashboard.present)
+    if spec.chart:  # the chart draws every row, the table shows the first
+        rows = views.table(snap, spec.view, filters)
+        total, shown = rows.num_rows, rows.slice(0, MAX_TABLE_ROWS)
+    else:  # a table alone reads only the rows it shows
         shown, total = views.page(snap, spec.view, filters, MAX_TABLE_ROWS, equal)
     if total == 0:
         note = tr("empty.no_rows")
@@ -251,10 +249,10 @@ def card_output(
     table = (present.records(shown), columns, grid_options(lang), note)
     if not spec.chart:
         return table
-    if frame.empty:
+    if total == 0:
         figure = charts.empty(tr("empty.no_data"), lang, tr(spec.title_key))
     else:
-        figure = charts.CHARTS[spec.chart](frame, lang)
+        figure = charts.CHARTS[spec.chart](frame(rows), lang)
     return (figure, *table)
 
 

@@ -9,7 +9,6 @@ download; only the headers are translated and the numbers formatted.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import html
 import math
@@ -43,23 +42,18 @@ def locale(lang: str) -> str:
     return BABEL_LOCALES[valid(lang)]
 
 
-def records(rows: pd.DataFrame | pa.Table) -> list[dict[str, Any]]:
+def records(rows: pa.Table) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts: exact numbers as numbers, dates as ISO text,
-    no value as None. Column by column: a card's table is up to
-    MAX_TABLE_ROWS rows of twenty columns on every filter click. From a
-    DataFrame, or straight from Arrow (views.head: three times faster than
-    Arrow to pandas to rows)."""
-    if isinstance(rows, pa.Table):
-        names = list(rows.column_names)
-        columns = [_arrow_json_values(c) for c in rows.columns]
-    else:
-        names = list(rows.columns)
-        columns = [_json_values(column) for _, column in rows.items()]
+    no value as None. Column by column, from Arrow (three times faster than
+    Arrow to pandas to rows): a card's table is up to MAX_TABLE_ROWS rows of
+    twenty columns on every filter click."""
+    names = list(rows.column_names)
+    columns = [_json_values(c) for c in rows.columns]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def _arrow_json_values(column: pa.ChunkedArray) -> list[Any]:
-    """As ``_json_values``, for an Arrow column (with core.data.store's types)."""
+def _json_values(column: pa.ChunkedArray) -> list[Any]:
+    """An Arrow column (with core.data.store's types) as JSON values."""
     kind = column.type
     if pa.types.is_decimal(kind):
         numbers, scale = unscaled(column)
@@ -84,37 +78,13 @@ def unscaled(column: pa.Array | pa.ChunkedArray) -> tuple[list[int | None], int]
     return pc.cast(pc.multiply(column, pa.scalar(scale)), pa.int64()).to_pylist(), scale
 
 
-def _json_values(column: pd.Series) -> list[Any]:
-    if column.dtype.kind in "iufbO" and column.dtype != object:
-        # Numbers, booleans, text and DECIMAL (core.data.store keeps it in Arrow)
-        # through Arrow: Python values with None for NA and NaN, a quarter
-        # faster than tolist() and a scan for NA.
-        return _arrow_json_values(pa.chunked_array([pa.Array.from_pandas(column.array)]))
-    values = column.tolist()
-    if column.dtype != object:  # dates and times as pandas types
-        return [None if v is pd.NA or v != v else v for v in values]
-    out: list[Any] = []
-    for v in values:
-        if v is None or v is pd.NA:
-            out.append(None)
-        elif isinstance(v, Decimal):
-            out.append(float(v))
-        elif isinstance(v, dt.date):
-            out.append(v.isoformat())
-        elif isinstance(v, float) and v != v:
-            out.append(None)
-        else:
-            out.append(v)
-    return out
-
-
 def _number_formatter(lang: str, digits: int) -> dict[str, str]:
     tag = locale(lang).replace("_", "-")
     return {"function": f"formatNumber(params.value, '{tag}', {digits})"}
 
 
 def column_defs(
-    rows: pd.DataFrame | pa.Table,
+    rows: pa.Table,
     lang: str,
     wrap: tuple[str, ...] = (),
     hidden: tuple[str, ...] = (),
@@ -125,27 +95,12 @@ def column_defs(
     only on the columns' kinds and the language, so they are made once per
     kind of table: the same list is handed out each time, to be read only
     (Dash writes it to JSON; a deep copy took 0.25 ms a call)."""
-    if isinstance(rows, pa.Table):
-        number = (pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal)
-        kinds = tuple(
-            (field.name, "number" if any(test(field.type) for test in number) else "other")
-            for field in rows.schema
-        )
-    else:
-        kinds = tuple(
-            (str(column), "number" if _is_number(rows, column, dtype) else "other")
-            for column, dtype in rows.dtypes.items()
-        )
+    number = (pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal)
+    kinds = tuple(
+        (field.name, "number" if any(test(field.type) for test in number) else "other")
+        for field in rows.schema
+    )
     return _column_defs(kinds, valid(lang), wrap, hidden, first)
-
-
-def _is_number(frame: pd.DataFrame, column: str, dtype: Any) -> bool:
-    if dtype.kind in "iuf":  # integers and floats, numpy's or pandas' nullable
-        return True
-    if str(dtype).startswith("decimal"):  # DECIMAL as core.data.store reads it (Arrow)
-        return True
-    # DECIMAL in a frame made in Python (not read from DuckDB): Decimal objects.
-    return str(dtype) == "object" and any(isinstance(v, Decimal) for v in frame[column].iloc[:20])
 
 
 @functools.lru_cache(maxsize=256)

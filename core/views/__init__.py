@@ -63,6 +63,11 @@ def frame(snap: Snapshot, view: str, f: Filters) -> pd.DataFrame:
     return snap.df(*statement(snap, view, f))
 
 
+def table(snap: Snapshot, view: str, f: Filters) -> pa.Table:
+    """The view's rows as Arrow (a card makes its table's rows of it)."""
+    return snap.arrow(*statement(snap, view, f))
+
+
 def page(
     snap: Snapshot, view: str, f: Filters, size: int, equal: dict[str, object] | None = None
 ) -> tuple[pa.Table, int]:
