@@ -25,7 +25,6 @@ import errno
 import functools
 import os
 import re
-import sys
 import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
@@ -162,47 +161,30 @@ def bind(sql: str, params: Params) -> Sequence[Any] | dict[str, Any]:
 class ResultCache:
     """Computed results keyed by (version file, what): a version never
     changes, so an entry is valid until it falls out (least recently used).
-    Bounded by the bytes of the frames and Arrow tables kept (the rules of
-    every year as of another date are about 57,000 rows of text at national
-    scale). Frames are handed out as copies (callers may change theirs);
-    other results should be immutable."""
+    Bounded by the bytes of the Arrow tables kept (the facts of another date:
+    the rules of every year are about 57,000 rows of text at national scale);
+    other results count a byte. Results are shared, so they must be
+    immutable: Arrow tables, tuples, frozen dataclasses."""
 
     def __init__(self, max_bytes: int = 64_000_000) -> None:
-        self._entries: LRUCache[Hashable, Any] = LRUCache(max_bytes, getsizeof=_size)
+        self._entries: LRUCache[Hashable, Any] = LRUCache(
+            max_bytes, getsizeof=lambda value: int(getattr(value, "nbytes", 1))
+        )
         self._lock = threading.Lock()
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The kept result, or ``compute()``'s (kept if it fits)."""
         with self._lock:
             if key in self._entries:
-                return _handed_out(self._entries[key])
+                return self._entries[key]
         value = compute()
         with self._lock, contextlib.suppress(ValueError):  # too big to keep
             self._entries[key] = value
-        return _handed_out(value)
+        return value
 
     @property
     def bytes(self) -> int:
         return int(self._entries.currsize)
-
-
-def _size(value: Any) -> int:
-    """The bytes a frame or Arrow table holds (its text included); other
-    results count 1."""
-    if _is_frame(value):
-        return int(value.memory_usage(index=True, deep=True).sum())
-    return int(getattr(value, "nbytes", 1))  # pyarrow.Table
-
-
-def _is_frame(value: Any) -> bool:
-    # Without pandas imported (or while it is being imported) there is no
-    # frame: a command that makes none (`dekomp export`) need not import it.
-    frame_type = getattr(sys.modules.get("pandas"), "DataFrame", None)
-    return frame_type is not None and isinstance(value, frame_type)
-
-
-def _handed_out(value: T) -> T:
-    return value.copy() if _is_frame(value) else value  # type: ignore[attr-defined]
 
 
 class Snapshot:

@@ -31,7 +31,6 @@ import io
 import os
 import re
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -68,18 +67,12 @@ DIALECTS: dict[str, Dialect] = {
 CSV = DIALECTS["csv"]
 
 
-# --- The Python writer: any DataFrame or rows of Python values -----------------
-
-
-def _pandas_missing(value: Any) -> bool:
-    # Only values from pandas can be NaT or NA, and then pandas is loaded.
-    pd = sys.modules.get("pandas")
-    return pd is not None and (value is pd.NaT or value is pd.NA)
+# --- The Python writer: rows of Python values -----------------------------------
 
 
 def cell(value: Any, dialect: Dialect = CSV) -> str:
     """One value as CSV text in ``dialect``."""
-    if value is None or _pandas_missing(value):
+    if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -90,7 +83,7 @@ def cell(value: Any, dialect: Dialect = CSV) -> str:
         return text.replace(".", dialect.decimal)
     if isinstance(value, Decimal):
         return format(value, "f").replace(".", dialect.decimal)
-    if isinstance(value, dt.datetime):  # pandas.Timestamp too
+    if isinstance(value, dt.datetime):
         if value.hour == value.minute == value.second == value.microsecond == 0:
             return value.date().isoformat()
         return value.isoformat()

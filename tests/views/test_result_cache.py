@@ -1,7 +1,6 @@
 """The store's per-version result cache: least recently used out first,
-bounded by the bytes of the frames and Arrow tables it keeps, frames handed
-out as copies; and the facts of another date computed once per version and
-date."""
+bounded by the bytes of the Arrow tables it keeps; and the facts of another
+date computed once per version and date."""
 
 from __future__ import annotations
 
@@ -9,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from core import views
@@ -18,12 +18,12 @@ from core.data.store import ResultCache
 from core.filters import Filters
 
 
-def frame(rows: int) -> pd.DataFrame:
-    return pd.DataFrame({"n": range(rows), "text": [f"rad {i}" for i in range(rows)]})
+def table(rows: int) -> pa.Table:
+    return pa.table({"n": range(rows), "text": [f"rad {i}" for i in range(rows)]})
 
 
 def test_cache001_least_recently_used_goes_first() -> None:
-    cache = ResultCache(max_bytes=2)  # results other than frames count 1
+    cache = ResultCache(max_bytes=2)  # results other than Arrow tables count 1
     calls: list[str] = []
 
     def compute(key: str):
@@ -38,26 +38,18 @@ def test_cache001_least_recently_used_goes_first() -> None:
     assert calls == ["a", "b", "c", "b"]
 
 
-def test_cache002_bounded_by_the_bytes_of_its_frames() -> None:
-    one = frame(1000)
-    size = int(one.memory_usage(index=True, deep=True).sum())
+def test_cache002_bounded_by_the_bytes_of_its_tables() -> None:
+    size = table(1000).nbytes
     cache = ResultCache(max_bytes=int(size * 2.5))
     for key in "abc":
-        cache.get_or_compute(key, lambda: frame(1000))
+        cache.get_or_compute(key, lambda: table(1000))
     assert cache.bytes == 2 * size  # the third pushed the first out
     computed = []
-    cache.get_or_compute("a", lambda: computed.append("a") or frame(1000))
+    cache.get_or_compute("a", lambda: computed.append("a") or table(1000))
     assert computed == ["a"]
-    # A frame bigger than the whole bound is computed and not kept.
-    big = cache.get_or_compute("big", lambda: frame(5000))
-    assert len(big) == 5000 and cache.bytes == 2 * size
-
-
-def test_cache003_frames_are_handed_out_as_copies() -> None:
-    cache = ResultCache()
-    first = cache.get_or_compute("f", lambda: frame(3))
-    first.loc[0, "n"] = 99
-    assert cache.get_or_compute("f", lambda: frame(0))["n"].tolist() == [0, 1, 2]
+    # A table bigger than the whole bound is computed and not kept.
+    big = cache.get_or_compute("big", lambda: table(5000))
+    assert big.num_rows == 5000 and cache.bytes == 2 * size
 
 
 def test_cache004_rules_evaluated_once_per_date(db: Path, monkeypatch) -> None:
@@ -92,12 +84,12 @@ def test_cache004_rules_evaluated_once_per_date(db: Path, monkeypatch) -> None:
     assert 0 < len(oslo) < len(everything)
 
 
-def test_cache006_a_failed_computation_is_not_kept_and_waiters_compute() -> None:
+def test_cache006_a_failed_computation_is_not_kept() -> None:
     cache = ResultCache()
 
-    def fails() -> pd.DataFrame:
+    def fails() -> pa.Table:
         raise RuntimeError("nei")
 
     with pytest.raises(RuntimeError):
         cache.get_or_compute("k", fails)
-    assert cache.get_or_compute("k", lambda: frame(2))["n"].tolist() == [0, 1]
+    assert cache.get_or_compute("k", lambda: table(2))["n"].to_pylist() == [0, 1]
