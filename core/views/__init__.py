@@ -52,10 +52,17 @@ def resolve(snap: Snapshot, f: Filters) -> Filters:
 def statement(snap: Snapshot, view: str, f: Filters) -> tuple[str, dict[str, Any]]:
     """The view's SQL under ``f`` and the parameters it uses; the facts it
     reads are those of ``f``'s as-of date on ``snap``."""
+    sql, params = _unordered(snap, view, f)
+    return f"{sql} ORDER BY {VIEWS[view].order}", params
+
+
+def _unordered(snap: Snapshot, view: str, f: Filters) -> tuple[str, dict[str, Any]]:
+    """The view's SELECT without its ORDER BY, and the parameters it uses."""
     day = as_of(snap, f)
     facts.use(snap, day, VIEWS[view].facts)
-    sql = VIEWS[view].sql(f.with_as_of(day))
-    return sql, dict(bind(sql, f.with_as_of(day).sql_params()))
+    f = f.with_as_of(day)
+    sql = VIEWS[view].sql(f)
+    return sql, dict(bind(sql, f.sql_params()))
 
 
 def frame(snap: Snapshot, view: str, f: Filters) -> pd.DataFrame:
@@ -74,20 +81,21 @@ def page(
     """The first ``size`` rows of the view under ``f`` whose columns equal
     ``equal``'s values, as Arrow (a table card makes its rows without
     pandas), and how many there are in all (counted only when the page is
-    full). The rows keep the view's order: filtering and cutting an ordered
-    result preserve it."""
-    sql, params = statement(snap, view, f)
+    full, without sorting them). The rows keep the view's order: filtering
+    and cutting an ordered result preserve it."""
+    sql, params = _unordered(snap, view, f)
     conditions = ["TRUE"]
     for i, (column, value) in enumerate(sorted((equal or {}).items())):
         if not _COLUMN.fullmatch(column):
             raise ValueError(f"not a column: {column!r}")
         conditions.append(f"v.{column} = $equal_{i}")
         params[f"equal_{i}"] = value
-    chosen = f"SELECT * FROM ({sql}) v WHERE {' AND '.join(conditions)}"
-    rows = snap.arrow(f"{chosen} LIMIT {int(size)}", params)
+    where = " AND ".join(conditions)
+    ordered = f"SELECT * FROM ({sql} ORDER BY {VIEWS[view].order}) v WHERE {where}"
+    rows = snap.arrow(f"{ordered} LIMIT {int(size)}", params)
     if rows.num_rows < size:
         return rows, rows.num_rows
-    return rows, int(snap.scalar(f"SELECT count(*) FROM ({chosen})", params))
+    return rows, int(snap.scalar(f"SELECT count(*) FROM ({sql}) v WHERE {where}", params))
 
 
 def key_figures(snap: Snapshot, f: Filters) -> KeyFigures:

@@ -11,7 +11,7 @@ def _compliance(f: Filters) -> str:
     return (
         "SELECT * EXCLUDE (position, owner_type, owner_knr, owner_name, forum_name) "
         "FROM fact_rules r "
-        f"WHERE {rules_where(f)} ORDER BY r.position"
+        f"WHERE {rules_where(f)}"
     )
 
 
@@ -28,7 +28,6 @@ SELECT r.year, r.forum_id, r.forum_name, r.rule_id, {_COUNTS}
 FROM fact_rules r
 WHERE {rules_where(f)}
 GROUP BY r.year, r.forum_id, r.forum_name, r.rule_id
-ORDER BY r.year, r.forum_name NULLS LAST, r.forum_id, CAST(substr(r.rule_id, 2) AS INTEGER)
 """
 
 
@@ -42,12 +41,29 @@ SELECT r.year, r.owner_id, r.owner_name, r.owner_type, {_COUNTS},
 FROM fact_rules r
 WHERE r.owner_id IS NOT NULL AND {rules_where(f)}
 GROUP BY r.year, r.owner_id, r.owner_name, r.owner_type
-ORDER BY r.year, breach DESC, warning DESC, r.owner_name, r.owner_id
 """
 
 
 VIEWS = [
-    View("compliance", "one row per rule and subject", _compliance, ("rules", "related")),
-    View("compliance-summary", "statuses per forum and rule", _summary, ("rules", "related")),
-    View("compliance-owners", "statuses per owner", _owners, ("rules", "related")),
+    View(
+        "compliance",
+        "one row per rule and subject",
+        _compliance,
+        "r.position",
+        ("rules", "related"),
+    ),
+    View(
+        "compliance-summary",
+        "statuses per forum and rule",
+        _summary,
+        "r.year, r.forum_name NULLS LAST, r.forum_id, CAST(substr(r.rule_id, 2) AS INTEGER)",
+        ("rules", "related"),
+    ),
+    View(
+        "compliance-owners",
+        "statuses per owner",
+        _owners,
+        "r.year, breach DESC, warning DESC, r.owner_name, r.owner_id",
+        ("rules", "related"),
+    ),
 ]

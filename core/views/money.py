@@ -8,17 +8,11 @@ from core.views.sql import View, cumulative, forum_years_where, owner_years_wher
 
 
 def _distribution(f: Filters) -> str:
-    return (
-        f"SELECT * FROM fact_owner_years d WHERE {owner_years_where(f)} "
-        "ORDER BY d.year, d.forum_id NULLS LAST, d.owner_name, d.owner_id"
-    )
+    return f"SELECT * FROM fact_owner_years d WHERE {owner_years_where(f)}"
 
 
 def _forums(f: Filters) -> str:
-    return (
-        f"SELECT * FROM fact_forum_years fy WHERE {forum_years_where(f)} "
-        "ORDER BY fy.year, fy.forum_name, fy.forum_id"
-    )
+    return f"SELECT * FROM fact_forum_years fy WHERE {forum_years_where(f)}"
 
 
 # The owners summed per municipality as drawn on the map (2020 boundaries):
@@ -41,7 +35,6 @@ FROM fact_owner_years d
 JOIN fact_map_numbers mp ON mp.knr = d.municipality_number
 WHERE {where}
 GROUP BY ALL
-ORDER BY d.year, mp.map_knr
 """
 
 
@@ -66,23 +59,37 @@ def _funding(f: Filters) -> str:
         "FROM fact_money_events e "
         f"WHERE (e.source = 'award' AND {awards}) "
         f"OR (e.source = 'project' AND {combine(by_year_forum, owners)}) "
-        "GROUP BY month WINDOW w AS (ORDER BY month) ORDER BY month"
+        "GROUP BY month WINDOW w AS (ORDER BY month)"
     )
 
 
 VIEWS = [
-    View("distribution", "one row per owner and year", _distribution, ("owner_years", "related")),
-    View("forums", "one row per forum and year", _forums, ("forum_years", "members", "related")),
+    View(
+        "distribution",
+        "one row per owner and year",
+        _distribution,
+        "d.year, d.forum_id NULLS LAST, d.owner_name, d.owner_id",
+        ("owner_years", "related"),
+    ),
+    View(
+        "forums",
+        "one row per forum and year",
+        _forums,
+        "fy.year, fy.forum_name, fy.forum_id",
+        ("forum_years", "members", "related"),
+    ),
     View(
         "funding-over-time",
         "awarded, paid, spent, confirmed per month",
         _funding,
+        "month",
         ("money_events", "related"),
     ),
     View(
         "municipalities",
         "the distribution per municipality",
         _municipalities,
+        "d.year, mp.map_knr",
         ("owner_years", "map_numbers", "related"),
     ),
 ]

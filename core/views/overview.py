@@ -11,13 +11,18 @@ from core.views.sql import View, forum_years_where, owner_years_where, projects_
 
 
 def _scheme_years(f: Filters) -> str:
-    return (
-        f"SELECT * FROM fact_scheme_years sy WHERE {year_condition(f, 'sy.year')} "
-        "ORDER BY sy.year, sy.region_id"
+    return f"SELECT * FROM fact_scheme_years sy WHERE {year_condition(f, 'sy.year')}"
+
+
+VIEWS = [
+    View(
+        "scheme-years",
+        "the scheme's parameters per year",
+        _scheme_years,
+        "sy.year, sy.region_id",
+        ("scheme_years",),
     )
-
-
-VIEWS = [View("scheme-years", "the scheme's parameters per year", _scheme_years, ("scheme_years",))]
+]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ def _projects(f: Filters) -> str:
     where = projects_where(f, "p.start_year", "p.forum_id", "p.lead_owner_type", "p.lead_knr")
     return (
         "SELECT * EXCLUDE (start_year, lead_owner_type, lead_knr) FROM fact_projects p "
-        f"WHERE {where} ORDER BY p.start_date, p.project_id"
+        f"WHERE {where}"
     )
 
 
@@ -25,7 +25,6 @@ FROM status_report s
 JOIN project p USING (project_id)
 JOIN school_owner o ON o.owner_id = p.lead_owner_id
 WHERE s.report_date <= $as_of AND p.start_date <= $as_of AND {where}
-ORDER BY s.project_id, s.report_date
 """
 
 
@@ -37,7 +36,7 @@ def _status_by_month(f: Filters) -> str:
     return (
         "SELECT p.month, p.status, sum(p.projects)::BIGINT AS projects "
         f"FROM fact_project_months p WHERE {_months_where(f)} "
-        "GROUP BY ALL ORDER BY month, status"
+        "GROUP BY ALL"
     )
 
 
@@ -47,7 +46,7 @@ def _spending(f: Filters) -> str:
         "sum(p.projects)::BIGINT AS projects, sum(p.spent)::BIGINT AS spent_to_date_nok, "
         "sum(p.budget)::BIGINT AS budget_nok "
         f"FROM fact_project_months p WHERE {_months_where(f)} "
-        "GROUP BY ALL ORDER BY p.month, p.forum_name, p.forum_id"
+        "GROUP BY ALL"
     )
 
 
@@ -56,12 +55,14 @@ VIEWS = [
         "projects",
         "latest status of every project as of the date",
         _projects,
+        "p.start_date, p.project_id",
         ("projects", "related"),
     ),
     View(
         "status-history",
         "every status report up to the date",
         _status_history,
+        "s.project_id, s.report_date",
         ("related",),
         summable=False,
     ),
@@ -69,12 +70,14 @@ VIEWS = [
         "status-by-month",
         "projects per status at each month end",
         _status_by_month,
+        "month, status",
         ("project_months", "related"),
     ),
     View(
         "spending-over-time",
         "spent and budget per forum, month",
         _spending,
+        "p.month, p.forum_name, p.forum_id",
         ("project_months", "related"),
         summable=False,
     ),

@@ -19,7 +19,8 @@ from core.filters import Filters, combine, forum_condition, owner_condition, yea
 class View:
     name: str  # as in ``dekomp export NAME`` and the download file names
     description: str
-    sql: Callable[[Filters], str]  # the statement for a filter state with its date
+    sql: Callable[[Filters], str]  # the SELECT for a filter state with its date
+    order: str  # its ORDER BY (a table card counts its rows without it)
     facts: tuple[str, ...]  # the facts it reads (core.data.facts.FACTS)
     # Rows repeat a level (spent to date per report or month): money there
     # does not add up, so a snapshot's totals leave these views out.
