@@ -76,18 +76,19 @@ class Inputs:
 def rule_row(
     year: int | None,
     rule: str,
-    subject_type: str,
-    subject_id: str,
-    subject_name: str,
+    subject: tuple[str, str, str],
     status: str,
-    measured: Any,
-    required: Any,
-    unit: str,
+    measure: tuple[Any, Any, str],
     explanation: str,
     *,
     forum_id: str | None = None,
     owner_id: str | None = None,
 ) -> dict[str, Any]:
+    """One rule's judgement of one subject: ``subject`` is its type, id and
+    name (owner, forum, award, project); ``measure`` what was measured,
+    what is required and the unit they are in."""
+    subject_type, subject_id, subject_name = subject
+    measured, required, unit = measure
     return {
         "year": year,
         "rule_id": rule,
