@@ -45,36 +45,24 @@ register(OWNERS)
 register(RULES_TABLE)
 
 
+def _select(label_key: str, select_id: str, options: list, width: int) -> dbc.Col:
+    """A labelled select that narrows the rule table (the label names it)."""
+    label = html.Label(
+        translator("nb")(label_key),
+        htmlFor=select_id,
+        className="form-label small",
+        id=ids.text(label_key),
+    )
+    return dbc.Col(
+        [label, dbc.Select(id=select_id, options=options, value=ANY, size="sm")], md=width
+    )
+
+
 def _controls() -> dbc.Row:
-    tr = translator("nb")
     return dbc.Row(
         [
-            dbc.Col(
-                [
-                    html.Label(
-                        tr("filter.rule"),
-                        htmlFor=RULE_SELECT,
-                        className="form-label small",
-                        id=ids.text("filter.rule"),
-                    ),
-                    dbc.Select(id=RULE_SELECT, options=_rule_options("nb"), value=ANY, size="sm"),
-                ],
-                md=4,
-            ),
-            dbc.Col(
-                [
-                    html.Label(
-                        tr("filter.status"),
-                        htmlFor=STATUS_SELECT,
-                        className="form-label small",
-                        id=ids.text("filter.status"),
-                    ),
-                    dbc.Select(
-                        id=STATUS_SELECT, options=_status_options("nb"), value=ANY, size="sm"
-                    ),
-                ],
-                md=3,
-            ),
+            _select("filter.rule", RULE_SELECT, _rule_options("nb"), 4),
+            _select("filter.status", STATUS_SELECT, _status_options("nb"), 3),
         ],
         className="mb-2 g-2",
     )

@@ -43,42 +43,19 @@ SOURCES = [
 ]
 
 
+def _panel(title_key: str, body_id: str) -> dbc.Col:
+    """A half-width card: a heading and what the callback fills in."""
+    body = dbc.CardBody([text(title_key, html.H2, className="h6"), html.Div(id=body_id)])
+    return dbc.Col(dbc.Card(body, className="h-100 shadow-sm"), md=6, className="mb-3")
+
+
 def layout(**_: object) -> html.Div:
     return html.Div(
         [
             text("page.overview.title", html.H1, className="h3"),
             html.Div(id="ov-demo"),
             dbc.Row([kpi(label, value_id, f"{value_id}-note") for label, value_id in KPIS]),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        dbc.Card(
-                            dbc.CardBody(
-                                [
-                                    text("kpi.projects", html.H2, className="h6"),
-                                    html.Div(id="ov-projects"),
-                                ]
-                            ),
-                            className="h-100 shadow-sm",
-                        ),
-                        md=6,
-                        className="mb-3",
-                    ),
-                    dbc.Col(
-                        dbc.Card(
-                            dbc.CardBody(
-                                [
-                                    text("kpi.breaches", html.H2, className="h6"),
-                                    html.Div(id="ov-breaches"),
-                                ]
-                            ),
-                            className="h-100 shadow-sm",
-                        ),
-                        md=6,
-                        className="mb-3",
-                    ),
-                ]
-            ),
+            dbc.Row([_panel("kpi.projects", "ov-projects"), _panel("kpi.breaches", "ov-breaches")]),
             html.Div(
                 [text("overview.sources", html.Span, className="small me-2")]
                 + [download_button(view, card_id, f"download.{view}") for view, card_id in SOURCES],
