@@ -10,7 +10,7 @@ entitlement is the same whatever else is filtered.
 
 Where to add a view: a function of the filter state returning its SELECT, in
 the module of its domain (money, projects, compliance, overview), and a
-``View`` in that module's ``VIEWS`` naming the facts it reads.
+``View`` in that module's ``VIEWS`` with its ORDER BY and the facts it reads.
 """
 
 from __future__ import annotations
