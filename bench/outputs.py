@@ -1,7 +1,7 @@
 """What the app answers, as hashes, to compare two versions of the code on
 the same data: every export view's CSV (both dialects) and every card's
 JSON answer, for the bench's 24 filter states and five more (an owner type,
-dates: the live paths). A speed-up that changes no answer leaves the files
+dates: facts computed on demand). A speed-up that changes no answer leaves the files
 equal but for the entries it names.
 
     .venv/bin/python -m bench.outputs --out before.json      # on one commit

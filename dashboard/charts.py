@@ -4,7 +4,7 @@ as it is (no reshaping here beyond picking columns), in the user's language.
 Dicts, not plotly.graph_objects: a filter click rebuilds every chart of the
 page, and graph_objects validate every property on every build (15-40 ms a
 figure, measured with bench/run.py's data; docs/performance.md), which is most
-of a callback's time once the data comes from derived tables. The properties
+of a callback's time once the data comes from the stored facts. The properties
 used here are checked once, in tests/dashboard/test_charts.py, by feeding
 every figure to ``plotly.graph_objects.Figure``, which rejects unknown ones.
 

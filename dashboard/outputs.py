@@ -3,8 +3,8 @@ answer to (version, callback, filters, language) is computed once per worker
 and served again until it falls out (least recently used).
 
 This is what makes a filter click that another user (or this one) already
-made cost about as much as Dash's own round trip; core's derived tables make
-the first click cheap.
+made cost about as much as Dash's own round trip; the facts each version stores
+(core.data.facts) make the first click cheap.
 
 The entries live in a cachetools LRUCache weighed in cells, and at most
 MAX_ENTRIES of them are kept. A worker's threads share it, and cachetools'

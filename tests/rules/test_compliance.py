@@ -1,6 +1,6 @@
 """The rules R1-R10 on tiny hand-made frames: exact statuses, measured and
 required values, and the words of the explanations. No database: the frames
-have the columns and Python types ``core.views.compliance_inputs`` gives
+have the columns and Python types ``core.data.facts.rules.rule_inputs`` gives
 (DECIMAL as Decimal, DATE as datetime.date or None, nullable integers)."""
 
 from __future__ import annotations
