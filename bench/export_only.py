@@ -14,7 +14,6 @@ shared machine disturbs much less, and the start of the command alone
 from __future__ import annotations
 
 import argparse
-import re
 import resource
 import statistics
 import subprocess
@@ -27,6 +26,9 @@ import duckdb
 
 from bench.harness import BIN, dataset, run_command
 from bench.run import TARGETS
+from core import views
+from core.data import store
+from core.filters import Filters
 
 
 def _children_cpu() -> float:
@@ -42,16 +44,9 @@ def _timed(run: object) -> tuple[float, float]:
 
 
 def measure(db: Path, repeat: int, dialect: str) -> dict[str, float]:
-    from core.data import store
-    from core.filters import Filters
-    from core.views import resolve, status_history_sql
-
     with store.Store(db).snapshot() as snap:
         version_file = snap.path
-        f = resolve(snap, Filters())
-    sql = status_history_sql(f)
-    used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
-    params = {k: v for k, v in f.sql_params().items() if k in used}
+        sql, params = views.statement(snap, "status-history", Filters())
     runs: dict[str, list[tuple[float, float]]] = {"export": [], "copy": [], "start": []}
     with tempfile.TemporaryDirectory(prefix="dekomp-bench-") as tmp:
         out, copy_out = Path(tmp) / "export.csv", Path(tmp) / "copy.csv"

@@ -44,11 +44,6 @@ def as_of(snap: Snapshot, f: Filters) -> dt.date:
     return f.as_of if f.as_of is not None else facts.default_date(snap)
 
 
-def resolve(snap: Snapshot, f: Filters) -> Filters:
-    """``f`` with its as-of date filled in."""
-    return f.with_as_of(as_of(snap, f))
-
-
 def statement(snap: Snapshot, view: str, f: Filters) -> tuple[str, dict[str, Any]]:
     """The view's SQL under ``f`` and the parameters it uses; the facts it
     reads are those of ``f``'s as-of date on ``snap``."""
@@ -58,11 +53,17 @@ def statement(snap: Snapshot, view: str, f: Filters) -> tuple[str, dict[str, Any
 
 def _unordered(snap: Snapshot, view: str, f: Filters) -> tuple[str, dict[str, Any]]:
     """The view's SELECT without its ORDER BY, and the parameters it uses."""
-    day = as_of(snap, f)
-    facts.use(snap, day, VIEWS[view].facts)
-    f = f.with_as_of(day)
+    f = _with_facts(snap, f, VIEWS[view].facts)
     sql = VIEWS[view].sql(f)
     return sql, dict(bind(sql, f.sql_params()))
+
+
+def _with_facts(snap: Snapshot, f: Filters, names: tuple[str, ...]) -> Filters:
+    """``f`` with its as-of date filled in, once the facts ``names`` of that
+    date are what ``snap`` reads."""
+    day = as_of(snap, f)
+    facts.use(snap, day, names)
+    return f.with_as_of(day)
 
 
 def frame(snap: Snapshot, view: str, f: Filters) -> pd.DataFrame:
@@ -100,8 +101,6 @@ def page(
 
 def key_figures(snap: Snapshot, f: Filters) -> KeyFigures:
     """The overview's figures under ``f``: the sums of the views behind them."""
-    day = as_of(snap, f)
-    facts.use(snap, day, overview.KEY_FIGURE_FACTS)
-    f = f.with_as_of(day)
+    f = _with_facts(snap, f, overview.KEY_FIGURE_FACTS)
     sql = overview.key_figures_sql(f)
     return overview.key_figures_of(snap.rows(sql, f.sql_params())[0])

@@ -48,12 +48,8 @@ def _funding(f: Filters) -> str:
     keep owner awards only, to members of the chosen forum."""
     by_year_forum = combine(year_condition(f, "e.year"), forum_condition(f, "e.forum_id"))
     owners = owner_condition(f, "e.owner_type", "e.knr")
-    awards = combine(
-        by_year_forum,
-        f"(e.owner_id IS NOT NULL AND {owners} AND {forum_condition(f, 'e.member_forum_id')})"
-        if f.selects_owners
-        else "TRUE",
-    )
+    members = combine("e.owner_id IS NOT NULL", owners, forum_condition(f, "e.member_forum_id"))
+    awards = combine(by_year_forum, members if f.selects_owners else "TRUE")
     return (
         f"SELECT month, {cumulative('awarded', 'paid', 'spent', 'confirmed')} "
         "FROM fact_money_events e "

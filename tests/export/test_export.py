@@ -565,7 +565,7 @@ def test_the_default_date_is_the_datas_last_date(demo_db: Path) -> None:
     date the version's facts are stored for."""
     with store.Store(demo_db).snapshot() as snap:
         assert facts.data_date(snap) == facts.stored_date(snap) == dt.date(2022, 1, 14)
-        assert views.resolve(snap, Filters()).as_of == dt.date(2022, 1, 14)
+        assert views.as_of(snap, Filters()) == dt.date(2022, 1, 14)
         _, params = views.statement(snap, "status-history", Filters(year=2019))
     assert params == {"as_of": dt.date(2022, 1, 14), "year": 2019}
 
