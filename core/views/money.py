@@ -46,15 +46,17 @@ def _funding(f: Filters) -> str:
     """The year filter takes the awards of that scheme year (their payments
     and confirmations) and the projects started that year; owner filters
     keep owner awards only, to members of the chosen forum."""
-    by_year_forum = combine(year_condition(f, "e.year"), forum_condition(f, "e.forum_id"))
-    owners = owner_condition(f, "e.owner_type", "e.knr")
-    members = combine("e.owner_id IS NOT NULL", owners, forum_condition(f, "e.member_forum_id"))
-    awards = combine(by_year_forum, members if f.selects_owners else "TRUE")
+    where = combine(year_condition(f, "e.year"), forum_condition(f, "e.forum_id"))
+    if f.selects_owners:
+        members = combine("e.owner_id IS NOT NULL", forum_condition(f, "e.member_forum_id"))
+        where = combine(
+            where,
+            owner_condition(f, "e.owner_type", "e.knr"),
+            f"e.source = 'project' OR ({members})",
+        )
     return (
         f"SELECT month, {cumulative('awarded', 'paid', 'spent', 'confirmed')} "
-        "FROM fact_money_events e "
-        f"WHERE (e.source = 'award' AND {awards}) "
-        f"OR (e.source = 'project' AND {combine(by_year_forum, owners)}) "
+        f"FROM fact_money_events e WHERE {where} "
         "GROUP BY month WINDOW w AS (ORDER BY month)"
     )
 
