@@ -66,12 +66,9 @@ SELECT (SELECT coalesce(sum(frame_nok), 0) FROM fact_scheme_years sy
        coalesce(sum(cofinancing_required_nok), 0)::BIGINT,
        (SELECT count(*) FILTER (WHERE takes_part) FROM fact_owner_years d
         WHERE {owner_years_where(f)}),
-       (SELECT map(list(status), list(n)) FROM
-           (SELECT status, count(*) AS n FROM fact_projects p WHERE {project_rows}
-            GROUP BY status)),
-       (SELECT map(list(rule_id), list(n)) FROM
-           (SELECT rule_id, count(*) AS n FROM fact_rules r
-            WHERE r.status = 'breach' AND {rules_where(f)} GROUP BY rule_id))
+       (SELECT histogram(status) FROM fact_projects p WHERE {project_rows}),
+       (SELECT histogram(rule_id) FROM fact_rules r
+        WHERE r.status = 'breach' AND {rules_where(f)})
 FROM fact_forum_years fy WHERE {forum_years_where(f)}
 """
 

@@ -325,3 +325,37 @@ def test_facts_of_another_date_are_handed_out_as_copies(demo_folder: Path) -> No
         second = views.frame(s, "compliance", Filters(year=2019, as_of=day))
     assert "changed" not in set(second["status"])
     assert len(second) == len(first) > 0
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(year=2018, forum="follo"),
+        Filters(year=2020, municipality="3020"),
+        Filters(owner_type="private", as_of=dt.date(2020, 6, 30)),
+        Filters(year=2030),
+    ],
+)
+def test_key_figures_are_the_sums_of_their_views(snap, filters) -> None:
+    """Each overview figure is the sum of the CSV the overview offers with it."""
+    k = views.key_figures(snap, filters)
+    forums = views.frame(snap, "forums", filters)
+    assert k.frame_nok == views.frame(snap, "scheme-years", filters)["frame_nok"].sum()
+    assert k.entitlement_nok == forums["entitlement_nok"].sum()
+    assert k.awarded_nok == forums["awarded_nok"].sum()
+    assert k.paid_nok == forums["paid_nok"].sum()
+    assert k.owners_taking_part == views.frame(snap, "distribution", filters)["takes_part"].sum()
+    projects = views.frame(snap, "projects", filters)
+    assert k.projects_by_status == projects["status"].value_counts().to_dict()
+    rules = views.frame(snap, "compliance", filters)
+    breaches = rules.loc[rules["status"] == "breach", "rule_id"].value_counts().to_dict()
+    assert k.breaches_by_rule == breaches
+
+
+def test_key_figures_of_the_demo_year_2018(snap) -> None:
+    k = views.key_figures(snap, Filters(year=2018, forum="follo"))
+    assert (k.frame_nok, k.entitlement_nok, k.awarded_nok) == (39_700_000, 4_925_395, 5_037_000)
+    assert k.owners_taking_part == 8
+    assert k.projects_by_status == {"completed": 2}
+    assert k.breaches_by_rule == {"R4": 1}
