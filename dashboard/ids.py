@@ -13,7 +13,6 @@ F_FORUM = "filter-forum"
 F_MUNICIPALITY = "filter-municipality"
 F_OWNER_TYPE = "filter-owner-type"
 F_AS_OF = "filter-as-of"
-F_RESET = "filter-reset"
 LANG = "language"
 DIALECT = "download-dialect"
 SNAPSHOT_BUTTON = "snapshot-button"
@@ -25,7 +24,6 @@ TEXT = "text"  # {"type": TEXT, "key": catalog key, "at": place}: text that foll
 
 DOWNLOAD_BUTTON = "download-button"  # {"type": ..., "view": ..., "card": ...}
 DOWNLOAD = "download"
-CARD_TITLE = "card-title"
 TAB = "card-tabs"
 TAB_LABEL = "tab-label"  # {"type": TAB_LABEL, "key": catalog key, "card": ...}
 
