@@ -171,72 +171,27 @@ def funding_over_time(frame: pd.DataFrame, lang: str) -> Figure:
 def forums_bars(frame: pd.DataFrame, lang: str) -> Figure:
     """Entitlement against awarded and paid, per forum (the largest by
     entitlement when there are more than MAX_BARS)."""
-    tr = translator(lang)
-    total = len(frame)
     shown = _largest(frame, frame["entitlement_nok"], MAX_BARS // 2)  # three bars each
     series = [
         ("entitlement_nok", "series.entitlement"),
         ("awarded_nok", "series.awarded"),
         ("paid_nok", "series.paid"),
     ]
-    return _row_bars(
-        shown,
-        total,
-        "forum_name",
-        series,
-        tr("chart.forums"),
-        lang,
-        (60, 320, 80),
-        barmode="group",
-        xaxis=MONEY_AXIS,
-    )
+    return _row_bars(shown, len(frame), "forum_name", series, "chart.forums", lang, (60, 320, 80))
 
 
 def forum_split(frame: pd.DataFrame, lang: str) -> Figure:
     """What each forum awarded to institutions and to owners."""
-    tr = translator(lang)
-    total = len(frame)
     awarded = frame["institution_awarded_nok"] + frame["owner_awarded_nok"]
     shown = _largest(frame, awarded, MAX_BARS)
     series = [
         ("institution_awarded_nok", "series.institutions"),
         ("owner_awarded_nok", "series.owners"),
     ]
+    size = (34, 300, 80)
     return _row_bars(
-        shown,
-        total,
-        "forum_name",
-        series,
-        tr("chart.forum_split"),
-        lang,
-        (34, 300, 80),
-        barmode="stack",
-        xaxis=MONEY_AXIS,
+        shown, len(frame), "forum_name", series, "chart.forum_split", lang, size, barmode="stack"
     )
-
-
-def _hbars(
-    frame: pd.DataFrame,
-    label: list[str],
-    series: list[tuple[str, str]],
-    tr: Callable[..., str],
-    colours: dict[str, str] | None = None,
-) -> list[dict[str, Any]]:
-    """Horizontal bars, one trace per (column, catalog key) of ``frame``."""
-    bars = []
-    for column, key in series:
-        bar: dict[str, Any] = {
-            "type": "bar",
-            "y": label,
-            "x": values(frame[column]),
-            "name": tr(key),
-            "orientation": "h",
-        }
-        colour = (colours or {}).get(column)
-        if colour:
-            bar["marker"] = {"color": colour}
-        bars.append(bar)
-    return bars
 
 
 def _row_bars(
@@ -244,23 +199,41 @@ def _row_bars(
     total: int,
     label_column: str,
     series: list[tuple[str, str]],
-    title: str,
+    title_key: str,
     lang: str,
     size: tuple[int, int, int],  # pixels per row, least height, room for axes and legend
     colours: dict[str, str] | None = None,
-    **layout: Any,
+    barmode: str = "group",
+    xaxis: dict[str, Any] = MONEY_AXIS,
 ) -> Figure:
-    """Horizontal bars, one row per row of ``shown`` from the top, as tall as
-    its rows need, saying how many of ``total`` rows it shows."""
+    """Horizontal bars, one trace per (column, catalog key) of ``series`` and
+    one row per row of ``shown`` from the top, as tall as its rows need,
+    saying how many of ``total`` rows it shows."""
+    tr = translator(lang)
+    label = _labels(shown, label_column)
+    bars = []
+    for column, key in series:
+        bar: dict[str, Any] = {
+            "type": "bar",
+            "y": label,
+            "x": values(shown[column]),
+            "name": tr(key),
+            "orientation": "h",
+        }
+        colour = (colours or {}).get(column)
+        if colour:
+            bar["marker"] = {"color": colour}
+        bars.append(bar)
     per_row, least, room = size
     return _figure(
-        _hbars(shown, _labels(shown, label_column), series, translator(lang), colours),
-        title,
+        bars,
+        tr(title_key),
         lang,
         height=max(least, per_row * len(shown) + room),
         annotations=_shown_note(len(shown), total, lang),
         yaxis={"autorange": "reversed"},
-        **layout,
+        barmode=barmode,
+        xaxis=xaxis,
     )
 
 
@@ -275,22 +248,12 @@ def _labels(frame: pd.DataFrame, column: str) -> list[str]:
 
 def owners_bars(frame: pd.DataFrame, lang: str) -> Figure:
     """Owners sorted by entitlement: entitlement against awarded."""
-    tr = translator(lang)
     # The sort of one column, then the rows drawn: sorting every column of
     # the distribution of all years (5,900 rows) took most of this chart.
     largest = frame["entitlement_nok"].sort_values(ascending=False, kind="stable")
+    shown = frame.loc[largest.index[:MAX_BARS]]
     series = [("entitlement_nok", "series.entitlement"), ("awarded_nok", "series.awarded")]
-    return _row_bars(
-        frame.loc[largest.index[:MAX_BARS]],
-        len(frame),
-        "owner_name",
-        series,
-        tr("chart.owners"),
-        lang,
-        (18, 360, 100),
-        barmode="group",
-        xaxis=MONEY_AXIS,
-    )
+    return _row_bars(shown, len(frame), "owner_name", series, "chart.owners", lang, (18, 360, 100))
 
 
 def treemap(frame: pd.DataFrame, lang: str) -> Figure:
@@ -509,7 +472,6 @@ def compliance_summary(frame: pd.DataFrame, lang: str) -> Figure:
 
 def compliance_owners(frame: pd.DataFrame, lang: str) -> Figure:
     """The owners with breaches or warnings, most first."""
-    tr = translator(lang)
     flagged = frame[(frame["breach"] > 0) | (frame["warning"] > 0)]
     series = [("breach", "status.breach"), ("warning", "status.warning")]
     shown = flagged.head(MAX_BARS)  # the frame lists the most breaches first
@@ -518,7 +480,7 @@ def compliance_owners(frame: pd.DataFrame, lang: str) -> Figure:
         len(flagged),
         "owner_name",
         series,
-        tr("chart.compliance_owners"),
+        "chart.compliance_owners",
         lang,
         (22, 260, 100),
         STATUS_BAR_COLOURS,
