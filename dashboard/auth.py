@@ -25,12 +25,12 @@ import os
 import secrets
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 
 import flask
+from cachetools import TTLCache
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import users as users_file
@@ -106,7 +106,10 @@ class BasicAuth:
         self._key = secrets.token_bytes(32)
         # Unknown names cost the same scrypt as known ones.
         self._dummy = generate_password_hash(secrets.token_hex(16), method=users_file.HASH_METHOD)
-        self._verified: OrderedDict[bytes, float] = OrderedDict()
+        # Not thread-safe (cachetools): read and written under self._lock.
+        self._verified: TTLCache[bytes, bool] = TTLCache(
+            maxsize=VERIFIED_MAX, ttl=VERIFIED_TTL_SECONDS, timer=time.monotonic
+        )
 
     def __call__(self) -> flask.Response | None:
         credentials = flask.request.authorization
@@ -127,19 +130,14 @@ class BasicAuth:
         digest = hmac.new(
             self._key, "\0".join((name, password, stored or "")).encode(), hashlib.sha256
         ).digest()
-        now = time.monotonic()
         with self._lock:
-            seen = self._verified.get(digest)
-            if seen is not None and now - seen < VERIFIED_TTL_SECONDS:
+            if digest in self._verified:
                 return True
         # check_password_hash compares in constant time (hmac.compare_digest).
         ok = check_password_hash(stored or self._dummy, password) and stored is not None
         if ok:
             with self._lock:
-                self._verified[digest] = now
-                self._verified.move_to_end(digest)
-                while len(self._verified) > VERIFIED_MAX:
-                    self._verified.popitem(last=False)
+                self._verified[digest] = True
         return ok
 
     def _current_users(self) -> dict[str, str]:
