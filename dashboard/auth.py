@@ -63,8 +63,7 @@ def install(server: flask.Flask, settings: Settings) -> None:
     if settings.auth == "none":
         return
     if settings.auth == "basic":
-        if settings.users_file is None:
-            raise SettingsError("DEKOMP_AUTH=basic krever DEKOMP_USERS_FILE (fila med brukere).")
+        assert settings.users_file is not None  # Settings refuses basic auth without one
         authenticate: Check = BasicAuth(settings.users_file)
     else:
         authenticate = ProxyAuth(settings.trusted_proxies, settings.proxy_user_header)
