@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.filters import OWNER_TYPES
 from dashboard.i18n import BABEL_LOCALES, translator, valid
 
 SHARE_COLUMNS = {
@@ -28,7 +29,6 @@ SHARE_COLUMNS = {
     "spent_share",
     "cofinancing_rate",
 }
-OWNER_TYPES = ("municipality", "county_authority", "private")
 STATUS_COLUMNS = {"status"}
 STATUS_CLASSES = {
     "breach": "status-breach",
