@@ -78,11 +78,6 @@ def unscaled(column: pa.Array | pa.ChunkedArray) -> tuple[list[int | None], int]
     return pc.cast(pc.multiply(column, pa.scalar(scale)), pa.int64()).to_pylist(), scale
 
 
-def _number_formatter(lang: str, digits: int) -> dict[str, str]:
-    tag = locale(lang).replace("_", "-")
-    return {"function": f"formatNumber(params.value, '{tag}', {digits})"}
-
-
 def column_defs(
     rows: pa.Table,
     lang: str,
@@ -112,6 +107,7 @@ def _column_defs(
     first: tuple[str, ...],
 ) -> list[dict[str, Any]]:
     tr = translator(lang)
+    tag = locale(lang).replace("_", "-")  # "nb-NO", as the browser's Intl writes it
     defs = []
     kind_of = dict(kinds)
     ordered = [c for c in first if c in kind_of]
@@ -119,22 +115,23 @@ def _column_defs(
     for column in ordered:
         spec: dict[str, Any] = {"field": column, "headerName": tr(f"col.{column}")}
         if column in SHARE_COLUMNS:
-            spec |= {"type": "rightAligned", "valueFormatter": _percent_formatter(lang)}
+            formatter = f"formatPercent(params.value, '{tag}')"
+            spec |= {"type": "rightAligned", "valueFormatter": {"function": formatter}}
         elif column == "year":
             spec |= {"width": 90}
         elif kind_of[column] == "number":
             digits = 1 if column.endswith("fte") or column == "deviation_pct" else 0
-            spec |= {"type": "rightAligned", "valueFormatter": _number_formatter(lang, digits)}
+            formatter = f"formatNumber(params.value, '{tag}', {digits})"
+            spec |= {"type": "rightAligned", "valueFormatter": {"function": formatter}}
         if column in STATUS_COLUMNS:
             spec |= {
-                "valueFormatter": {"function": f"({_labels_js(tr)})[params.value] || params.value"},
+                "valueFormatter": _label_formatter(tr, "status.", STATUS_CODES),
                 "cellClassRules": {
                     css: f"params.value === '{code}'" for code, css in STATUS_CLASSES.items()
                 },
             }
         if column == "owner_type":
-            labels = ", ".join(f"'{t}': '{tr('owner_type.' + t)}'" for t in OWNER_TYPES)
-            spec["valueFormatter"] = {"function": f"({{{labels}}})[params.value] || params.value"}
+            spec["valueFormatter"] = _label_formatter(tr, "owner_type.", OWNER_TYPES)
         if column == "title":
             spec |= {"minWidth": 340, "tooltipField": "title"}
         if column in wrap:
@@ -152,18 +149,14 @@ def _column_defs(
     return defs
 
 
-def _percent_formatter(lang: str) -> dict[str, str]:
-    tag = locale(lang).replace("_", "-")
-    return {"function": f"formatPercent(params.value, '{tag}')"}
-
-
 PROJECT_STATUSES = ("planned", "started", "ongoing", "completed", "delayed", "cancelled")
+STATUS_CODES = (*STATUS_CLASSES, *PROJECT_STATUSES)  # a "status" column holds either
 
 
-def _labels_js(tr: Any) -> str:
-    codes = [*STATUS_CLASSES, *PROJECT_STATUSES]
-    pairs = ", ".join(f"'{code}': '{tr('status.' + code)}'" for code in codes)
-    return "{" + pairs + "}"
+def _label_formatter(tr: Any, prefix: str, codes: Iterable[str]) -> dict[str, str]:
+    """A cell's code shown as its label (catalog key ``prefix + code``)."""
+    pairs = ", ".join(f"'{code}': '{tr(prefix + code)}'" for code in codes)
+    return {"function": f"({{{pairs}}})[params.value] || params.value"}
 
 
 # --- a chart's columns -------------------------------------------------------
