@@ -64,6 +64,16 @@ def _control(name: str, control: object, md: int = 2) -> dbc.Col:
     )
 
 
+# The filter bar's dropdowns: name (label key filter.<name>), id, width (md columns).
+DROPDOWNS = (
+    ("year", ids.F_YEAR, 2),
+    ("forum", ids.F_FORUM, 3),
+    ("municipality", ids.F_MUNICIPALITY, 3),
+    ("owner_type", ids.F_OWNER_TYPE, 2),
+)
+DROPDOWN_IDS = [i for _, i, _ in DROPDOWNS]
+
+
 def _dialect_options(lang: str) -> list[dict[str, str]]:
     tr = translator(lang)
     return [
@@ -80,22 +90,9 @@ def filter_bar() -> html.Section:
                 [
                     dbc.Row(
                         [
-                            _control(
-                                "year", dcc.Dropdown(id=ids.F_YEAR, placeholder=tr("filter.all"))
-                            ),
-                            _control(
-                                "forum",
-                                dcc.Dropdown(id=ids.F_FORUM, placeholder=tr("filter.all")),
-                                3,
-                            ),
-                            _control(
-                                "municipality",
-                                dcc.Dropdown(id=ids.F_MUNICIPALITY, placeholder=tr("filter.all")),
-                                3,
-                            ),
-                            _control(
-                                "owner_type",
-                                dcc.Dropdown(id=ids.F_OWNER_TYPE, placeholder=tr("filter.all")),
+                            *(
+                                _control(name, dcc.Dropdown(id=i, placeholder=tr("filter.all")), md)
+                                for name, i, md in DROPDOWNS
                             ),
                             _control(
                                 "as_of",
@@ -219,14 +216,8 @@ ALL_YEARS = "alle"  # ?aar=alle: every year; no aar: the latest year
 
 
 @callback(
-    Output(ids.F_YEAR, "options"),
-    Output(ids.F_FORUM, "options"),
-    Output(ids.F_MUNICIPALITY, "options"),
-    Output(ids.F_OWNER_TYPE, "options"),
-    Output(ids.F_YEAR, "value"),
-    Output(ids.F_FORUM, "value"),
-    Output(ids.F_MUNICIPALITY, "value"),
-    Output(ids.F_OWNER_TYPE, "value"),
+    *[Output(i, "options") for i in DROPDOWN_IDS],
+    *[Output(i, "value") for i in DROPDOWN_IDS],
     Output(ids.F_AS_OF, "date"),
     Output(ids.LANG, "value"),
     Output(ids.NOTICE, "children"),
@@ -293,10 +284,7 @@ def _options(opts: FilterOptions, tr: Callable[..., str]) -> tuple[list[dict], .
 @callback(
     Output(ids.STATE, "data"),
     Output(ids.DATA_VERSION, "children"),
-    Input(ids.F_YEAR, "value"),
-    Input(ids.F_FORUM, "value"),
-    Input(ids.F_MUNICIPALITY, "value"),
-    Input(ids.F_OWNER_TYPE, "value"),
+    *[Input(i, "value") for i in DROPDOWN_IDS],
     Input(ids.F_AS_OF, "date"),
     Input(ids.LANG, "value"),
 )
