@@ -86,23 +86,9 @@ def show(lang_value: str | None) -> tuple:
         )
         for v in versions
     ]
+    header = html.Tr([html.Th(tr(f"about.versions.{k}")) for k in ("id", "time", "what", "state")])
     table = dbc.Table(
-        [
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(tr(k))
-                        for k in (
-                            "about.versions.id",
-                            "about.versions.time",
-                            "about.versions.what",
-                            "about.versions.state",
-                        )
-                    ]
-                )
-            ),
-            html.Tbody(rows),
-        ],
+        [html.Thead(header), html.Tbody(rows)],
         size="sm",
         striped=True,
         id="versions-table",
