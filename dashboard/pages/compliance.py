@@ -59,10 +59,11 @@ def _select(label_key: str, select_id: str, options: list, width: int) -> dbc.Co
 
 
 def _controls() -> dbc.Row:
+    rules, statuses = _options("nb")
     return dbc.Row(
         [
-            _select("filter.rule", RULE_SELECT, _rule_options("nb"), 4),
-            _select("filter.status", STATUS_SELECT, _status_options("nb"), 3),
+            _select("filter.rule", RULE_SELECT, rules, 4),
+            _select("filter.status", STATUS_SELECT, statuses, 3),
         ],
         className="mb-2 g-2",
     )
@@ -85,19 +86,13 @@ def layout(**_: object) -> html.Div:
     Input(ids.LANG, "value"),
 )
 def options(lang_value: str | None) -> tuple:
-    lang = valid(lang_value)
-    return _rule_options(lang), _status_options(lang)
+    return _options(valid(lang_value))
 
 
-def _rule_options(lang: str) -> list[dict[str, str]]:
+def _options(lang: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The options of the rule select and of the status select."""
     tr = translator(lang)
-    return [{"label": tr("filter.all"), "value": ANY}] + [
-        {"label": f"{rule} {tr('rule.' + rule)}", "value": rule} for rule in RULES
-    ]
-
-
-def _status_options(lang: str) -> list[dict[str, str]]:
-    tr = translator(lang)
-    return [{"label": tr("filter.all"), "value": ANY}] + [
-        {"label": tr(f"status.{s}"), "value": s} for s in STATUSES
-    ]
+    every = [{"label": tr("filter.all"), "value": ANY}]
+    rules = [{"label": f"{rule} {tr('rule.' + rule)}", "value": rule} for rule in RULES]
+    statuses = [{"label": tr(f"status.{s}"), "value": s} for s in STATUSES]
+    return every + rules, every + statuses
