@@ -160,34 +160,20 @@ def table_card(spec: Card, controls: object = None) -> dbc.Card:
 
 def card(spec: Card) -> dbc.Card:
     """Title, a chart and its table as two tabs, and the CSV download."""
-    grid = _grid(spec)
-    return dbc.Card(
-        [
-            _header(spec),
-            dbc.CardBody(
-                dbc.Tabs(
-                    [
-                        dbc.Tab(
-                            dcc.Loading(dcc.Graph(id=spec.graph_id, config=GRAPH_CONFIG)),
-                            label=translator("nb")("tab.chart"),
-                            tab_id="chart",
-                            id={"type": ids.TAB_LABEL, "key": "tab.chart", "card": spec.name},
-                        ),
-                        dbc.Tab(
-                            grid,
-                            label=translator("nb")("tab.table"),
-                            tab_id="table",
-                            id={"type": ids.TAB_LABEL, "key": "tab.table", "card": spec.name},
-                        ),
-                    ],
-                    active_tab="chart",
-                    id={"type": ids.TAB, "card": spec.name},
-                )
-            ),
-        ],
-        className="mb-4 shadow-sm",
-        id=f"{spec.name}-card",
-    )
+    tabs = [
+        dbc.Tab(
+            content,
+            label=translator("nb")(f"tab.{tab}"),
+            tab_id=tab,
+            id={"type": ids.TAB_LABEL, "key": f"tab.{tab}", "card": spec.name},
+        )
+        for tab, content in (
+            ("chart", dcc.Loading(dcc.Graph(id=spec.graph_id, config=GRAPH_CONFIG))),
+            ("table", _grid(spec)),
+        )
+    ]
+    body = dbc.CardBody(dbc.Tabs(tabs, active_tab="chart", id={"type": ids.TAB, "card": spec.name}))
+    return dbc.Card([_header(spec), body], className="mb-4 shadow-sm", id=f"{spec.name}-card")
 
 
 def register(spec: Card) -> None:
