@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import namedtuple
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from functools import cached_property, wraps
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pandas loads with the first frame, not with the app
@@ -73,9 +73,22 @@ class Inputs:
         return dict(zip(self.owners_year["owner_id"], self.owners_year["owner_name"], strict=False))
 
 
+Rule = Callable[[Inputs], list[dict[str, Any]]]
+
+
+def rule(judge: Callable[[Inputs], Iterator[dict[str, Any]]]) -> Rule:
+    """A rule written as a generator of its rows, called for the list of them."""
+
+    @wraps(judge)
+    def rows(inputs: Inputs) -> list[dict[str, Any]]:
+        return list(judge(inputs))
+
+    return rows
+
+
 def rule_row(
     year: int | None,
-    rule: str,
+    rule_id: str,
     subject: tuple[str, str, str],
     status: str,
     measure: tuple[Any, Any, str],
@@ -91,7 +104,7 @@ def rule_row(
     measured, required, unit = measure
     return {
         "year": year,
-        "rule_id": rule,
+        "rule_id": rule_id,
         "subject_type": subject_type,
         "subject_id": subject_id,
         "subject_name": subject_name,

@@ -10,10 +10,10 @@ come from the scheme-year rows, never from constants here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from core.rules.common import COLUMNS, STATUSES, Inputs
+from core.rules.common import COLUMNS, STATUSES, Inputs, Rule
 from core.rules.funding import (
     r1_cofinancing,
     r2_eligible_recipient,
@@ -32,7 +32,7 @@ from core.rules.projects import (
 if TYPE_CHECKING:  # pandas loads with the first frame, not with the app
     import pandas as pd
 
-ALL_RULES: tuple[Callable[[Inputs], list[dict[str, Any]]], ...] = (
+ALL_RULES: tuple[Rule, ...] = (
     r1_cofinancing,
     r2_eligible_recipient,
     r3_participation,
@@ -46,9 +46,7 @@ ALL_RULES: tuple[Callable[[Inputs], list[dict[str, Any]]], ...] = (
 )
 
 
-def evaluate(
-    inputs: Inputs, rules: Iterable[Callable[[Inputs], list[dict[str, Any]]]] = ALL_RULES
-) -> pd.DataFrame:
+def evaluate(inputs: Inputs, rules: Iterable[Rule] = ALL_RULES) -> pd.DataFrame:
     """Every rule's rows, sorted: year, rule, status (breaches first), subject."""
     rows = [row for rule in rules for row in rule(inputs)]
     import pandas as pd

@@ -3,6 +3,7 @@ participation, the year's scope, the needs deadline and confirmed use."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from core.rules.common import (
     Inputs,
     days_text,
     is_null,
+    rule,
     rule_row,
     share_of,
     tuples_of,
@@ -25,11 +27,11 @@ from core.rules.common import (
 # --- R1 co-financing --------------------------------------------------------
 
 
-def r1_cofinancing(inputs: Inputs) -> list[dict[str, Any]]:
+@rule
+def r1_cofinancing(inputs: Inputs) -> Iterator[dict[str, Any]]:
     """Per forum: owners' co-financing against rate x the state grant to the
     forum. Per owner: the forum's requirement shared pro rata to what each
     owner received (largest remainder, so owners add up to the forum)."""
-    rows: list[dict[str, Any]] = []
     awards = inputs.awards
     members = inputs.owners_year[inputs.owners_year["forum_id"].notna()]
     members_of: dict[tuple[int, str], set[str]] = {}
@@ -83,16 +85,14 @@ def r1_cofinancing(inputs: Inputs) -> list[dict[str, Any]]:
             f"kravet er {fmt.percent(rate)}, {fmt.nok(required)}"
             + (f", mangler {fmt.nok(missing)}" if missing else "")
         )
-        rows.append(
-            rule_row(
-                year,
-                "R1",
-                ("forum", forum_id, forum_name),
-                status,
-                (share_of(committed, grant), rate, "share"),
-                text,
-                forum_id=forum_id,
-            )
+        yield rule_row(
+            year,
+            "R1",
+            ("forum", forum_id, forum_name),
+            status,
+            (share_of(committed, grant), rate, "share"),
+            text,
+            forum_id=forum_id,
         )
         weights = {o: v for o, v in sorted(received.items()) if v > 0}
         owner_required = largest_remainder(required, weights) if weights else {}
@@ -111,19 +111,16 @@ def r1_cofinancing(inputs: Inputs) -> list[dict[str, Any]]:
                 f"av forumets tilskudd; kravet er {fmt.percent(rate)}"
                 + (f", mangler {fmt.nok(short)}" if short else "")
             )
-            rows.append(
-                rule_row(
-                    year,
-                    "R1",
-                    ("owner", owner_id, name),
-                    OK if given >= need else BREACH,
-                    (measured, rate, "share"),
-                    text,
-                    forum_id=forum_id,
-                    owner_id=owner_id,
-                )
+            yield rule_row(
+                year,
+                "R1",
+                ("owner", owner_id, name),
+                OK if given >= need else BREACH,
+                (measured, rate, "share"),
+                text,
+                forum_id=forum_id,
+                owner_id=owner_id,
             )
-    return rows
 
 
 # --- R2 eligible recipient ---------------------------------------------------
@@ -131,10 +128,10 @@ def r1_cofinancing(inputs: Inputs) -> list[dict[str, Any]]:
 ELIGIBLE_KINDS = {"public_uh", "private_uh", "national_centre"}
 
 
-def r2_eligible_recipient(inputs: Inputs) -> list[dict[str, Any]]:
+@rule
+def r2_eligible_recipient(inputs: Inputs) -> Iterator[dict[str, Any]]:
     """Institution awards go only to Norwegian universities and colleges or
     national centres, never to an external provider."""
-    rows = []
     for a in tuples_of(inputs.awards[inputs.awards["recipient_institution_id"].notna()]):
         ok = a.institution_kind in ELIGIBLE_KINDS
         text = f"{a.recipient_name} er {KIND_NB.get(a.institution_kind, a.institution_kind)}" + (
@@ -143,18 +140,15 @@ def r2_eligible_recipient(inputs: Inputs) -> list[dict[str, Any]]:
             else f"; tildelingen {a.award_id} på {fmt.nok(a.amount_nok)} går til en "
             "ekstern tilbyder, ikke til en skoleeier eller UH-institusjon"
         )
-        rows.append(
-            rule_row(
-                a.year,
-                "R2",
-                ("award", a.award_id, a.recipient_name),
-                OK if ok else BREACH,
-                (a.institution_kind, "uh|nasjonalt senter|skoleeier", "kind"),
-                text,
-                forum_id=a.forum_id,
-            )
+        yield rule_row(
+            a.year,
+            "R2",
+            ("award", a.award_id, a.recipient_name),
+            OK if ok else BREACH,
+            (a.institution_kind, "uh|nasjonalt senter|skoleeier", "kind"),
+            text,
+            forum_id=a.forum_id,
         )
-    return rows
 
 
 KIND_NB = {
@@ -168,10 +162,10 @@ KIND_NB = {
 # --- R3 participation ---------------------------------------------------------
 
 
-def r3_participation(inputs: Inputs) -> list[dict[str, Any]]:
+@rule
+def r3_participation(inputs: Inputs) -> Iterator[dict[str, Any]]:
     """An owner that does not take part gets nothing; an award to an owner
     outside the forum or without a needs report is a breach."""
-    rows = []
     owner_awards = inputs.awards[inputs.awards["recipient_owner_id"].notna()]
     for a in tuples_of(owner_awards):
         problems = []
@@ -188,36 +182,31 @@ def r3_participation(inputs: Inputs) -> list[dict[str, Any]]:
             if problems
             else f"{a.recipient_name} er med i forumet og har meldt behov"
         )
-        rows.append(
-            rule_row(
-                a.year,
-                "R3",
-                ("award", a.award_id, a.recipient_name),
-                status,
-                ("; ".join(problems) or "deltar", "medlem og behovsmelding", "text"),
-                text,
-                forum_id=a.forum_id,
-                owner_id=a.recipient_owner_id,
-            )
+        yield rule_row(
+            a.year,
+            "R3",
+            ("award", a.award_id, a.recipient_name),
+            status,
+            ("; ".join(problems) or "deltar", "medlem og behovsmelding", "text"),
+            text,
+            forum_id=a.forum_id,
+            owner_id=a.recipient_owner_id,
         )
     awarded = set(zip(owner_awards["year"], owner_awards["recipient_owner_id"], strict=False))
     for o in tuples_of(inputs.owners_year):
         if o.fte > 0 and is_null(o.forum_id) and (o.year, o.owner_id) not in awarded:
             policy = year_params(inputs, o.year, o.region_id)["nonparticipant_policy"]
             fate = "omfordeles til de andre" if policy == "redistribute" else "holdes tilbake"
-            rows.append(
-                rule_row(
-                    o.year,
-                    "R3",
-                    ("owner", o.owner_id, o.owner_name),
-                    WARNING,
-                    ("deltar ikke", "deltar", "text"),
-                    f"{o.owner_name} deltar ikke i {o.year} og får ingen midler; "
-                    f"andelen for {fmt.number(o.fte)} lærerårsverk {fate}",
-                    owner_id=o.owner_id,
-                )
+            yield rule_row(
+                o.year,
+                "R3",
+                ("owner", o.owner_id, o.owner_name),
+                WARNING,
+                ("deltar ikke", "deltar", "text"),
+                f"{o.owner_name} deltar ikke i {o.year} og får ingen midler; "
+                f"andelen for {fmt.number(o.fte)} lærerårsverk {fate}",
+                owner_id=o.owner_id,
             )
-    return rows
 
 
 # --- R4 scope of the year -------------------------------------------------------
@@ -229,9 +218,9 @@ OWNER_TYPE_NB = {
 }
 
 
-def r4_scope(inputs: Inputs) -> list[dict[str, Any]]:
+@rule
+def r4_scope(inputs: Inputs) -> Iterator[dict[str, Any]]:
     """Awards only to owner types in the year's scope, with FTE in scope."""
-    rows = []
     for a in tuples_of(inputs.awards[inputs.awards["recipient_owner_id"].notna()]):
         params = year_params(inputs, a.year, a.region_id)
         in_scope = list(params["owner_types_in_scope"])
@@ -248,26 +237,23 @@ def r4_scope(inputs: Inputs) -> list[dict[str, Any]]:
             text = f"{a.recipient_name} har ingen lærerårsverk innenfor årets omfang i {a.year}"
         else:
             status, text = OK, f"{a.recipient_name} er innenfor årets omfang"
-        rows.append(
-            rule_row(
-                a.year,
-                "R4",
-                ("award", a.award_id, a.recipient_name),
-                status,
-                (a.owner_type, allowed, "owner_type"),
-                text,
-                forum_id=a.forum_id,
-                owner_id=a.recipient_owner_id,
-            )
+        yield rule_row(
+            a.year,
+            "R4",
+            ("award", a.award_id, a.recipient_name),
+            status,
+            (a.owner_type, allowed, "owner_type"),
+            text,
+            forum_id=a.forum_id,
+            owner_id=a.recipient_owner_id,
         )
-    return rows
 
 
 # --- R5 needs report deadline ---------------------------------------------------
 
 
-def r5_needs_deadline(inputs: Inputs) -> list[dict[str, Any]]:
-    rows = []
+@rule
+def r5_needs_deadline(inputs: Inputs) -> Iterator[dict[str, Any]]:
     for n in tuples_of(inputs.needs):
         deadline = year_params(inputs, n.year, n.region_id)["needs_deadline"]
         late = (n.received_date - deadline).days
@@ -281,28 +267,25 @@ def r5_needs_deadline(inputs: Inputs) -> list[dict[str, Any]]:
         else:
             status = OK
             text = f"Behovsmeldingen fra {n.owner_name} kom innen fristen {fmt.date(deadline)}"
-        rows.append(
-            rule_row(
-                n.year,
-                "R5",
-                ("needs_report", n.report_id, n.owner_name),
-                status,
-                (n.received_date, deadline, "date"),
-                text,
-                forum_id=n.forum_id,
-                owner_id=n.owner_id,
-            )
+        yield rule_row(
+            n.year,
+            "R5",
+            ("needs_report", n.report_id, n.owner_name),
+            status,
+            (n.received_date, deadline, "date"),
+            text,
+            forum_id=n.forum_id,
+            owner_id=n.owner_id,
         )
-    return rows
 
 
 # --- R6 use confirmed -------------------------------------------------------------
 
 
-def r6_use_confirmed(inputs: Inputs) -> list[dict[str, Any]]:
+@rule
+def r6_use_confirmed(inputs: Inputs) -> Iterator[dict[str, Any]]:
     """Each recipient confirms the use of the year's funds by the reporting
     deadline; unused funds are repaid. Not due before the deadline."""
-    rows = []
     paid = (
         inputs.awards.assign(
             recipient=inputs.awards["recipient_owner_id"].fillna(
@@ -371,16 +354,13 @@ def r6_use_confirmed(inputs: Inputs) -> list[dict[str, Any]]:
                 f"{r.name} har ikke bekreftet bruken av {fmt.nok(int(r.paid))} for {r.year}; "
                 f"fristen var {fmt.date(deadline)}"
             )
-        rows.append(
-            rule_row(
-                r.year,
-                "R6",
-                ("owner" if owner_id else "institution", r.recipient, r.name),
-                status,
-                (measured, deadline, "date"),
-                text,
-                forum_id=r.forum_id,
-                owner_id=owner_id,
-            )
+        yield rule_row(
+            r.year,
+            "R6",
+            ("owner" if owner_id else "institution", r.recipient, r.name),
+            status,
+            (measured, deadline, "date"),
+            text,
+            forum_id=r.forum_id,
+            owner_id=owner_id,
         )
-    return rows

@@ -3,6 +3,7 @@ work and the forum's decision."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from core import fmt
@@ -14,6 +15,7 @@ from core.rules.common import (
     Inputs,
     days_text,
     is_null,
+    rule,
     rule_row,
     share_of,
     tuples_of,
@@ -24,8 +26,8 @@ from core.rules.common import (
 RUNNING = {"planned", "started", "ongoing", "delayed"}
 
 
-def r7_status_updates(inputs: Inputs) -> list[dict[str, Any]]:
-    rows = []
+@rule
+def r7_status_updates(inputs: Inputs) -> Iterator[dict[str, Any]]:
     for p in tuples_of(inputs.projects):
         year = p.start_date.year
         if p.status not in RUNNING or p.start_date > inputs.as_of:
@@ -42,28 +44,25 @@ def r7_status_updates(inputs: Inputs) -> list[dict[str, Any]]:
         else:
             status = OK
             text = f"Prosjektet «{p.title}» rapporterte status for {days_text(days)} siden"
-        rows.append(
-            rule_row(
-                year,
-                "R7",
-                ("project", p.project_id, p.title),
-                status,
-                (days, limit, "days"),
-                text,
-                forum_id=p.forum_id,
-                owner_id=p.lead_owner_id,
-            )
+        yield rule_row(
+            year,
+            "R7",
+            ("project", p.project_id, p.title),
+            status,
+            (days, limit, "days"),
+            text,
+            forum_id=p.forum_id,
+            owner_id=p.lead_owner_id,
         )
-    return rows
 
 
 # --- R8 school-based, R9 long-term (indicators) -------------------------------------
 
 
-def r8_school_based(inputs: Inputs) -> list[dict[str, Any]]:
+@rule
+def r8_school_based(inputs: Inputs) -> Iterator[dict[str, Any]]:
     """Share of the budget of the forum's projects started in the year that
     is school-based; an indicator that warns below half."""
-    rows = []
     # Per start year and forum, in one pass: the forum's name (from its first
     # project), the whole budget and the school-based part.
     forums: dict[tuple[int, str], list[Any]] = {}
@@ -86,24 +85,21 @@ def r8_school_based(inputs: Inputs) -> list[dict[str, Any]]:
             f"{fmt.percent(share)} av budsjettet til prosjektene {name} startet i {year} "
             f"er skolebasert ({fmt.nok(school)} av {fmt.nok(total)})"
         )
-        rows.append(
-            rule_row(
-                year,
-                "R8",
-                ("forum", forum_id, name),
-                status,
-                (share, MAIN_SHARE, "share"),
-                text,
-                forum_id=forum_id,
-            )
+        yield rule_row(
+            year,
+            "R8",
+            ("forum", forum_id, name),
+            status,
+            (share, MAIN_SHARE, "share"),
+            text,
+            forum_id=forum_id,
         )
-    return rows
 
 
-def r9_long_term(inputs: Inputs) -> list[dict[str, Any]]:
+@rule
+def r9_long_term(inputs: Inputs) -> Iterator[dict[str, Any]]:
     """Share of an owner's development areas that it also reported the year
     before; an indicator that warns below half."""
-    rows = []
     needs = inputs.needs
     areas: dict[tuple[str, int], set[str]] = {}
     for owner_id, year, area in zip(
@@ -130,26 +126,23 @@ def r9_long_term(inputs: Inputs) -> list[dict[str, Any]]:
             f"{name} videreførte {kept} av {len(current)} utviklingsområder fra {year - 1} "
             f"til {year} ({fmt.percent(share)})"
         )
-        rows.append(
-            rule_row(
-                year,
-                "R9",
-                ("owner", owner_id, name),
-                status,
-                (share, MAIN_SHARE, "share"),
-                text,
-                forum_id=forum_id,
-                owner_id=owner_id,
-            )
+        yield rule_row(
+            year,
+            "R9",
+            ("owner", owner_id, name),
+            status,
+            (share, MAIN_SHARE, "share"),
+            text,
+            forum_id=forum_id,
+            owner_id=owner_id,
         )
-    return rows
 
 
 # --- R10 forum decision -----------------------------------------------------------
 
 
-def r10_forum_decision(inputs: Inputs) -> list[dict[str, Any]]:
-    rows = []
+@rule
+def r10_forum_decision(inputs: Inputs) -> Iterator[dict[str, Any]]:
     for a in tuples_of(inputs.awards):
         owner_id = None if is_null(a.recipient_owner_id) else a.recipient_owner_id
         if is_null(a.decision_date):
@@ -172,16 +165,13 @@ def r10_forum_decision(inputs: Inputs) -> list[dict[str, Any]]:
             text = (
                 f"Tildelingen {a.award_id} bygger på forumets avtale {fmt.date(a.agreement_date)}"
             )
-        rows.append(
-            rule_row(
-                a.year,
-                "R10",
-                ("award", a.award_id, a.recipient_name),
-                status,
-                (measured, None if is_null(a.agreement_date) else a.agreement_date, "date"),
-                text,
-                forum_id=a.forum_id,
-                owner_id=owner_id,
-            )
+        yield rule_row(
+            a.year,
+            "R10",
+            ("award", a.award_id, a.recipient_name),
+            status,
+            (measured, None if is_null(a.agreement_date) else a.agreement_date, "date"),
+            text,
+            forum_id=a.forum_id,
+            owner_id=owner_id,
         )
-    return rows
