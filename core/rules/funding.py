@@ -40,14 +40,7 @@ def r1_cofinancing(inputs: Inputs) -> Iterator[dict[str, Any]]:
     ):
         members_of.setdefault((year, forum_id), set()).add(owner_id)
     cofin = {
-        (y, o): (int(c), int(k))
-        for y, o, c, k in zip(
-            inputs.cofinancing["year"],
-            inputs.cofinancing["owner_id"],
-            inputs.cofinancing["cash"],
-            inputs.cofinancing["in_kind"],
-            strict=True,
-        )
+        (c.year, c.owner_id): (int(c.cash), int(c.in_kind)) for c in tuples_of(inputs.cofinancing)
     }
     # Per forum and year, in one pass: its region and name (from its first
     # award), the grant (every award) and what each owner received.
@@ -301,22 +294,9 @@ def r6_use_confirmed(inputs: Inputs) -> Iterator[dict[str, Any]]:
         )
         .reset_index()
     )
-    conf = inputs.confirmations
     confirmations = {
-        (year, recipient): (received, int(used) + int(repaid))
-        for year, recipient, received, used, repaid in zip(
-            *(
-                conf[c].tolist()
-                for c in (
-                    "year",
-                    "recipient",
-                    "received_date",
-                    "amount_used_nok",
-                    "amount_repaid_nok",
-                )
-            ),
-            strict=True,
-        )
+        (c.year, c.recipient): (c.received_date, int(c.amount_used_nok) + int(c.amount_repaid_nok))
+        for c in tuples_of(inputs.confirmations)
     }
     for r in tuples_of(paid):
         deadline = year_params(inputs, r.year, r.region_id)["reporting_deadline"]
