@@ -11,7 +11,7 @@ a row number rather than a database error.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -60,10 +60,9 @@ def _opt(parser: Any) -> Any:
     return BeforeValidator(p.optional(parser))
 
 
-Slug = Annotated[str, _field(p.parse_pattern(r"[a-z0-9-]{2,40}", "små bokstaver a-z, sifre og -"))]
-OptSlug = Annotated[
-    str | None, _opt(p.parse_pattern(r"[a-z0-9-]{2,40}", "små bokstaver a-z, sifre og -"))
-]
+_SLUG = p.parse_pattern(r"[a-z0-9-]{2,40}", "små bokstaver a-z, sifre og -")
+Slug = Annotated[str, _field(_SLUG)]
+OptSlug = Annotated[str | None, _opt(_SLUG)]
 Id = Annotated[str, _field(p.parse_pattern(r"[A-Za-z0-9._/-]{1,40}", "bokstaver, sifre, . _ / -"))]
 Name = Annotated[str, _field(p.parse_text(200))]
 Title = Annotated[str, _field(p.parse_text(300))]
@@ -380,8 +379,6 @@ class Kind:
     parent: Parent | None = None
     # Year-bound rows whose owner must exist (be active) that year: (owner column, year column).
     owner_year: tuple[str, str] | None = None
-    description: str = ""
-    table_columns: tuple[str, ...] = field(default=())
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -402,8 +399,6 @@ class Kind:
     @property
     def insert_columns(self) -> tuple[str, ...]:
         """The columns written to ``table``."""
-        if self.table_columns:
-            return self.table_columns
         parent_only = set(self.parent.columns) - set(self.parent.key) if self.parent else set()
         return tuple(c for c in self.columns if c not in parent_only)
 
@@ -430,7 +425,6 @@ KINDS: dict[str, Kind] = {
             RegionRow,
             keys=(("region_id", "valid_from"),),
             parent=Parent("region", ("region_id",), ("region_id", "short_name")),
-            description="County governor offices and the years each name was valid.",
         ),
         Kind(
             "municipalities",
@@ -439,7 +433,6 @@ KINDS: dict[str, Kind] = {
             MunicipalityRow,
             keys=(("knr",),),
             refs=(_ref("region_id", REGION),),
-            description="Municipality numbers and the years each was valid (SSB KLASS 131).",
         ),
         Kind(
             "successors",
@@ -447,11 +440,7 @@ KINDS: dict[str, Kind] = {
             "municipality_successor",
             SuccessorRow,
             keys=(("knr", "successor_knr"),),
-            refs=(
-                _ref("knr", MUNICIPALITY),
-                Ref(("successor_knr",), "municipality", ("knr",), "kommune"),
-            ),
-            description="Which number(s) took over from a municipality number that ended.",
+            refs=(_ref("knr", MUNICIPALITY), _ref("successor_knr", MUNICIPALITY)),
         ),
         Kind(
             "frames",
@@ -460,7 +449,6 @@ KINDS: dict[str, Kind] = {
             FrameRow,
             keys=(("year", "region_id"),),
             refs=(_ref("region_id", REGION),),
-            description="The year's frame and parameters for a region.",
         ),
         Kind(
             "institutions",
@@ -468,7 +456,6 @@ KINDS: dict[str, Kind] = {
             "institution",
             InstitutionRow,
             keys=(("institution_id",),),
-            description="Universities and colleges, national centres and other providers.",
         ),
         Kind(
             "owners",
@@ -477,7 +464,6 @@ KINDS: dict[str, Kind] = {
             OwnerRow,
             keys=(("owner_id",),),
             refs=(_ref("knr", MUNICIPALITY), _ref("region_id", REGION)),
-            description="School owners by organisation number.",
         ),
         Kind(
             "forums",
@@ -487,7 +473,6 @@ KINDS: dict[str, Kind] = {
             keys=(("forum_id", "year"),),
             refs=(_ref("region_id", REGION),),
             parent=Parent("forum", ("forum_id",), ("forum_id", "name", "region_id")),
-            description="Forums, one row per forum and year, with the institutions' agreed share.",
         ),
         Kind(
             "memberships",
@@ -502,7 +487,6 @@ KINDS: dict[str, Kind] = {
                 Ref(("forum_id", "year"), "forum_year", ("forum_id", "year"), "forumår"),
             ),
             owner_year=("owner_id", "year"),
-            description="Which owners and institutions are members of which forum each year.",
         ),
         Kind(
             "fte",
@@ -512,7 +496,6 @@ KINDS: dict[str, Kind] = {
             keys=(("owner_id", "year", "school_level"),),
             refs=(_ref("owner_id", OWNER),),
             owner_year=("owner_id", "year"),
-            description="Teacher FTE per owner, year and school level, with its source.",
         ),
         Kind(
             "needs",
@@ -522,7 +505,6 @@ KINDS: dict[str, Kind] = {
             keys=(("report_id",),),
             refs=(_ref("owner_id", OWNER), _ref("forum_id", FORUM)),
             owner_year=("owner_id", "year"),
-            description="Needs reports from owners.",
         ),
         Kind(
             "awards",
@@ -536,7 +518,6 @@ KINDS: dict[str, Kind] = {
                 _ref("recipient_institution_id", INSTITUTION),
             ),
             owner_year=("recipient_owner_id", "year"),
-            description="The county governor's awards to owners and institutions.",
         ),
         Kind(
             "payments",
@@ -545,7 +526,6 @@ KINDS: dict[str, Kind] = {
             PaymentRow,
             keys=(("payment_id",),),
             refs=(Ref(("award_id",), "award", ("award_id",), "tildeling"),),
-            description="Payments of awards.",
         ),
         Kind(
             "cofinancing",
@@ -555,7 +535,6 @@ KINDS: dict[str, Kind] = {
             keys=(("year", "owner_id", "kind"),),
             refs=(_ref("owner_id", OWNER),),
             owner_year=("owner_id", "year"),
-            description="Owners' co-financing per year, cash and in kind apart.",
         ),
         Kind(
             "projects",
@@ -568,7 +547,6 @@ KINDS: dict[str, Kind] = {
                 _ref("lead_owner_id", OWNER),
                 _ref("institution_id", INSTITUTION),
             ),
-            description="Projects with their forum, lead owner, institution and budget.",
         ),
         Kind(
             "status",
@@ -577,7 +555,6 @@ KINDS: dict[str, Kind] = {
             StatusRow,
             keys=(("project_id", "report_date"),),
             refs=(Ref(("project_id",), "project", ("project_id",), "prosjekt"),),
-            description="Status reports on projects.",
         ),
         Kind(
             "confirmations",
@@ -590,7 +567,6 @@ KINDS: dict[str, Kind] = {
                 _ref("recipient_institution_id", INSTITUTION),
             ),
             owner_year=("recipient_owner_id", "year"),
-            description="Recipients' confirmations of how the year's funds were used.",
         ),
     ]
 }
