@@ -62,8 +62,12 @@ def _columns(kind: Kind, table: RawTable) -> list[str]:
 
 
 def _header_problems(kind: Kind, path: Path, table: RawTable, columns: list[str]) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     first: dict[str, str] = {}
+
+    def add(column: str, rule: str, message: str) -> None:
+        problems.append(Problem(path.name, 1, column, None, rule, message))
+
     # Excel leaves formatted but empty columns to the right of the data, and
     # a trailing ; gives an unnamed column: harmless while they hold nothing.
     for index, (column, name) in enumerate(zip(columns, table.header, strict=True)):
@@ -73,36 +77,24 @@ def _header_problems(kind: Kind, path: Path, table: RawTable, columns: list[str]
             continue
         if column in first:
             same = "" if first[column] == name else f" («{first[column]}» og «{name}» er samme)"
-            problems.append(
-                Problem(path.name, 1, name, None, "duplicate", f"kolonnen finnes to ganger{same}")
-            )
+            add(name, "duplicate", f"kolonnen finnes to ganger{same}")
         first.setdefault(column, name)
         if column not in kind.columns:
-            problems.append(
-                Problem(
-                    path.name,
-                    1,
-                    name,
-                    None,
-                    "unknown_column",
-                    "kolonnen har verdier, men ikke noe navn"
-                    if name.startswith(UNNAMED)
-                    else f"ukjent kolonne for {kind.name}; gyldige kolonner: "
-                    + ", ".join(headers.described(kind.name, c) for c in kind.columns),
-                )
+            add(
+                name,
+                "unknown_column",
+                "kolonnen har verdier, men ikke noe navn"
+                if name.startswith(UNNAMED)
+                else f"ukjent kolonne for {kind.name}; gyldige kolonner: "
+                + ", ".join(headers.described(kind.name, c) for c in kind.columns),
             )
     for column in kind.required_columns:
         if column not in first:
-            problems.append(
-                Problem(
-                    path.name,
-                    1,
-                    column,
-                    None,
-                    "missing_column",
-                    "påkrevd kolonne mangler; overskriften er "
-                    f"«{headers.template_header(kind.name, column)}» eller {column}",
-                )
+            add(
+                column,
+                "missing_column",
+                "påkrevd kolonne mangler; overskriften er "
+                f"«{headers.template_header(kind.name, column)}» eller {column}",
             )
     return problems
 
@@ -136,24 +128,12 @@ def _without_known_columns(
             f"rad 1 i regnearkets første ark («{table.sheets[0]}») skal ha kolonnenavn, men er tom"
         )
         return file_problem(path, message + (f"; {sheets}" if sheets else ""))
-    hints = []
+    hint = None
     if sheets:
-        hints.append(
-            Problem(
-                path.name, 1, None, None, "file", sheets + ": flytt dataene til det første arket"
-            )
-        )
+        hint = sheets + ": flytt dataene til det første arket"
     elif not table.sheets and len(table.header) == 1 and len(kind.columns) > 1:
-        hints.append(
-            Problem(
-                path.name,
-                1,
-                None,
-                None,
-                "file",
-                "overskriften har bare én kolonne; skill kolonnene med ; eller , (eller TAB)",
-            )
-        )
+        hint = "overskriften har bare én kolonne; skill kolonnene med ; eller , (eller TAB)"
+    hints = [Problem(path.name, 1, None, None, "file", hint)] if hint else []
     return ImportRejected([*problems, *hints])
 
 
@@ -170,7 +150,7 @@ def parse_file(kind: Kind, path: Path) -> ParsedFile:
     """Read and type-check a file. Problems are collected, not raised, except
     when the file cannot be read as a table of the kind's columns at all."""
     table = read_table(path, lambda name: headers.column_of(kind.name, name) is not None)
-    data_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+    data_hash = sha256_of(path)
     columns = _columns(kind, table)
     written: dict[str, str] = {}
     for column, name in zip(columns, table.header, strict=True):
@@ -179,6 +159,10 @@ def parse_file(kind: Kind, path: Path) -> ParsedFile:
     if below is not None:
         raise file_problem(path, f"overskriftene står i rad {below}; slett radene over", row=1)
     problems = _header_problems(kind, path, table, columns)
+
+    def add(index: int, column: str | None, value: str | None, rule: str, message: str) -> None:
+        problems.append(Problem(path.name, table.row_numbers[index], column, value, rule, message))
+
     if not set(columns) & set(kind.columns):
         raise _without_known_columns(kind, path, table, problems)
     if not table.rows and not problems:
@@ -190,16 +174,13 @@ def parse_file(kind: Kind, path: Path) -> ParsedFile:
     for index, at, formula in table.unsaved_formulas:
         bad_rows.add(index)
         reported.add((index, columns[at]))
-        problems.append(
-            Problem(
-                path.name,
-                table.row_numbers[index],
-                table.header[at],
-                formula,
-                "formula",
-                "cellen har en formel uten lagret verdi; åpne og lagre filen i "
-                "Excel, eller lim inn verdiene i stedet for formlene",
-            )
+        add(
+            index,
+            table.header[at],
+            formula,
+            "formula",
+            "cellen har en formel uten lagret verdi; åpne og lagre filen i "
+            "Excel, eller lim inn verdiene i stedet for formlene",
         )
     for index, values in enumerate(table.rows):
         if len(values) <= len(columns):
@@ -207,16 +188,8 @@ def parse_file(kind: Kind, path: Path) -> ParsedFile:
         extra = [str(v) for v in values[len(columns) :] if not is_blank(v)]
         if extra:
             bad_rows.add(index)
-            problems.append(
-                Problem(
-                    path.name,
-                    table.row_numbers[index],
-                    None,
-                    "; ".join(extra),
-                    "format",
-                    "raden har flere celler enn overskriften har kolonner",
-                )
-            )
+            message = "raden har flere celler enn overskriften har kolonner"
+            add(index, None, "; ".join(extra), "format", message)
     # 03/02/2020 is read day first only where the column proves it.
     context = {
         DAY_FIRST: frozenset(
@@ -240,9 +213,7 @@ def parse_file(kind: Kind, path: Path) -> ParsedFile:
                 message, rule = error["msg"], error["type"]
                 value = shown(rows[position].get(field)) if field else None
             named = written.get(field, field) if field else None
-            problems.append(
-                Problem(path.name, table.row_numbers[position], named, value, rule, message)
-            )
+            add(position, named, value, rule, message)
     numbers = table.row_numbers
     if bad_rows:
         # The good rows on their own, so that they are still checked against
@@ -313,18 +284,8 @@ def import_files(
     db = Path(db)
     for kind_name, _ in files:
         if kind_name not in KINDS:
-            raise ImportRejected(
-                [
-                    Problem(
-                        str(kind_name),
-                        None,
-                        None,
-                        None,
-                        "file",
-                        f"ukjent importtype; bruk en av: {', '.join(KINDS)}",
-                    )
-                ]
-            )
+            message = f"ukjent importtype; bruk en av: {', '.join(KINDS)}"
+            raise ImportRejected([Problem(str(kind_name), None, None, None, "file", message)])
     ordered = sorted(files, key=lambda f: LOAD_ORDER.index(f[0]))
     for _, path in ordered:
         if path.is_dir():

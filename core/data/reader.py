@@ -195,18 +195,7 @@ def _read_xlsx(path: Path, data: bytes) -> RawTable:
 
 
 def _too_many_columns(path: Path, count: int) -> ImportRejected:
-    return ImportRejected(
-        [
-            Problem(
-                path.name,
-                1,
-                None,
-                None,
-                "file",
-                f"filen har {count} kolonner; høyst {MAX_COLUMNS} er tillatt",
-            )
-        ]
-    )
+    return file_problem(path, f"filen har {count} kolonner; høyst {MAX_COLUMNS} er tillatt", row=1)
 
 
 # csv's messages, in the words an adviser can act on.
