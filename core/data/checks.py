@@ -149,13 +149,13 @@ def check(conn: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> list[Problem]:
             f"WHERE i.{year} < o.active_from OR i.{year} > coalesce(o.active_to, 9999) "
             f"ORDER BY i.{ROW}"
         ).fetchall():
-            span = f"{start}–{end}" if end else f"fra {start}"
             add(
                 row,
                 [owner],
                 owner_id,
                 "owner_active",
-                f"{owner_name} fantes ikke som skoleeier i {year_value} (aktiv {span})",
+                f"{owner_name} fantes ikke som skoleeier i {year_value} "
+                f"(aktiv {_span(start, end)})",
             )
 
     if kind.name == "owners":
@@ -165,13 +165,13 @@ def check(conn: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> list[Problem]:
             "WHERE i.active_from NOT BETWEEN m.valid_from AND coalesce(m.valid_to, 9999) "
             "ORDER BY i." + ROW
         ).fetchall():
-            span = f"{start}–{end}" if end else f"fra {start}"
             add(
                 row,
                 ["knr"],
                 knr,
                 "municipality_year",
-                f"kommunenummer {knr} ({m_name}) fantes ikke i {active_from} (gyldig {span})",
+                f"kommunenummer {knr} ({m_name}) fantes ikke i {active_from} "
+                f"(gyldig {_span(start, end)})",
             )
         for row, column, value, message in _one_owner_at_a_time(conn):
             add(row, [column], value, "one_owner", message)
@@ -318,35 +318,31 @@ def warnings(conn: duckdb.DuckDBPyConnection, parsed: ParsedFile) -> list[Proble
     found: list[Problem] = []
     share = {"share": CHANGE_WARNED}
     name = parsed.path.name
+
+    def warn(row: int, column: str, value: str, message: str) -> None:
+        found.append(Problem(name, row, parsed.shown([column]), value, "change", message))
+
     if parsed.kind.name == "fte":
         names = dict(conn.execute("SELECT owner_id, name FROM school_owner").fetchall())
         levels = {"compulsory": "grunnskole", "upper_secondary": "videregående"}
         query = _changes("teacher_fte", ("owner_id", "school_level"), "fte")
         for row, owner, level, y0, v0, y1, v1, later in conn.execute(query, share).fetchall():
-            found.append(
-                Problem(
-                    name,
-                    row,
-                    parsed.shown(["fte"]),
-                    fmt.number(v1 if later else v0),
-                    "change",
-                    f"lærerårsverk for {names.get(owner, owner)} ({levels.get(level, level)}) "
-                    f"endres fra {fmt.number(v0)} i {y0} til {fmt.number(v1)} i {y1} "
-                    f"({_percent(v0, v1)}); sjekk at tallet er riktig",
-                )
+            warn(
+                row,
+                "fte",
+                fmt.number(v1 if later else v0),
+                f"lærerårsverk for {names.get(owner, owner)} ({levels.get(level, level)}) "
+                f"endres fra {fmt.number(v0)} i {y0} til {fmt.number(v1)} i {y1} "
+                f"({_percent(v0, v1)}); sjekk at tallet er riktig",
             )
     if parsed.kind.name == "frames":
         query = _changes("scheme_year", ("region_id",), "frame_nok")
         for row, region, y0, v0, y1, v1, later in conn.execute(query, share).fetchall():
-            found.append(
-                Problem(
-                    name,
-                    row,
-                    parsed.shown(["frame_nok"]),
-                    fmt.number(v1 if later else v0, digits=0),
-                    "change",
-                    f"rammen for {region} endres fra {fmt.nok(v0)} i {y0} til {fmt.nok(v1)} "
-                    f"i {y1} ({_percent(Decimal(v0), Decimal(v1))}); sjekk at tallet er riktig",
-                )
+            warn(
+                row,
+                "frame_nok",
+                fmt.number(v1 if later else v0, digits=0),
+                f"rammen for {region} endres fra {fmt.nok(v0)} i {y0} til {fmt.nok(v1)} "
+                f"i {y1} ({_percent(Decimal(v0), Decimal(v1))}); sjekk at tallet er riktig",
             )
     return found
