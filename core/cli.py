@@ -7,6 +7,7 @@ exits non-zero, never a traceback.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import signal
 import sys
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from core import export, views
-from core.data import facts, store, versions
+from core.data import facts, problems, store, versions
 from core.filters import OWNER_TYPES, FilterError, Filters
 
 if TYPE_CHECKING:
@@ -130,8 +131,6 @@ def _parser() -> argparse.ArgumentParser:
 def _report(rejected: ingest.ImportRejected, errors: Path | None = None) -> int:
     """The first problems in full, the rest counted (core.data.problems); every
     one of them in ``errors``, when given."""
-    from core.data import problems
-
     total = problems.count(len(rejected.problems))
     print(f"Importen ble avvist: {total} feil. Ingenting er endret.", file=sys.stderr)
     for line in problems.report_lines(rejected.problems):
@@ -151,8 +150,6 @@ def _report(rejected: ingest.ImportRejected, errors: Path | None = None) -> int:
 
 def _warn(warnings: Sequence[ingest.Problem]) -> None:
     """Not wrong, but worth a second look (core.data.checks.warnings)."""
-    from core.data import problems
-
     if not warnings:
         return
     noun = "advarsel" if len(warnings) == 1 else "advarsler"
@@ -164,8 +161,29 @@ def _warn(warnings: Sequence[ingest.Problem]) -> None:
         print(f"  {line}", file=sys.stderr)
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
+def _import(
+    args: argparse.Namespace,
+    files: list[tuple[str, Path]],
+    *,
+    errors: Path | None = None,
+    description: str | None = None,
+    dry_run: bool = False,
+) -> int:
+    """Import ``files`` (kind, path) as one version and say how it went."""
     from core.data import ingest
+
+    try:
+        result = ingest.import_files(
+            args.db, files, description=description, keep=args.keep, dry_run=dry_run
+        )
+    except ingest.ImportRejected as rejected:
+        return _report(rejected, errors)
+    print(result.message)
+    _warn(result.warnings)
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
     from core.data.kinds import LOAD_ORDER
     from core.data.summary import DEMO_DESCRIPTION
 
@@ -178,27 +196,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     # Only the shipped demo set is labelled demo data (the UI then says so).
     is_demo = args.source.resolve() == DEMO_DIR
     description = DEMO_DESCRIPTION if is_demo else f"import {args.source}"
-    try:
-        result = ingest.import_files(args.db, files, description=description, keep=args.keep)
-    except ingest.ImportRejected as rejected:
-        return _report(rejected)
-    print(result.message)
-    _warn(result.warnings)
-    return EXIT_OK
+    return _import(args, files, description=description)
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from core.data import ingest
-
-    try:
-        result = ingest.import_files(
-            args.db, [(args.kind, args.file)], keep=args.keep, dry_run=args.dry_run
-        )
-    except ingest.ImportRejected as rejected:
-        return _report(rejected, args.errors)
-    print(result.message)
-    _warn(result.warnings)
-    return EXIT_OK
+    return _import(args, [(args.kind, args.file)], errors=args.errors, dry_run=args.dry_run)
 
 
 def _cmd_versions(args: argparse.Namespace) -> int:
@@ -296,8 +298,6 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 
 def _cmd_user(args: argparse.Namespace) -> int:
     """The password comes from a prompt (twice), or from the first line of stdin."""
-    import getpass
-
     from core import users
 
     path = args.users_file or (
