@@ -131,6 +131,7 @@ def build_version(
         staging = paths.versions_dir / f".staging-{os.getpid()}.duckdb"
         target: Path | None = None
         published = False
+        failed = f"kunne ikke skrive ny versjon i {paths.versions_dir}"
         try:
             for stale in paths.versions_dir.glob(".staging-*"):
                 stale.unlink()  # left by an importer that was killed
@@ -168,18 +169,14 @@ def build_version(
             published = True
         except OSError as err:
             # A read-only or full disk, at the copy, a write or the checkpoint.
-            raise _write_fault(
-                f"kunne ikke skrive ny versjon i {paths.versions_dir}", err
-            ) from None
+            raise _write_fault(failed, err) from None
         except duckdb.Error as err:
             # DuckDB reports the same faults in its own types (IO, Fatal at a
             # checkpoint, Transaction at a commit); anything else is a bug.
             faults = duckdb.IOException | duckdb.FatalException
             if not (isinstance(err, faults) or _io_fault(err)):
                 raise
-            raise _write_fault(
-                f"kunne ikke skrive ny versjon i {paths.versions_dir}", err
-            ) from None
+            raise _write_fault(failed, err) from None
         finally:
             with contextlib.suppress(OSError):
                 staging.unlink(missing_ok=True)
