@@ -100,19 +100,14 @@ def headers(columns: Iterable[str], dialect: Dialect) -> list[str]:
 
 
 def write_rows(
-    columns: list[str],
-    rows: Iterable[Iterable[Any]],
-    out: BinaryIO,
-    dialect: Dialect = CSV,
-    header: Sequence[str] | None = None,
+    header: Sequence[str], rows: Iterable[Iterable[Any]], out: BinaryIO, dialect: Dialect = CSV
 ) -> int:
-    """Write a header and rows of Python values; returns the number of rows.
-    The header is the columns' in the dialect, unless given."""
+    """Write a header and rows of Python values; returns the number of rows."""
     if dialect.bom:
         out.write(b"\xef\xbb\xbf")
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     writer = csv.writer(text, delimiter=dialect.delimiter, lineterminator="\r\n")
-    writer.writerow(headers(columns, dialect) if header is None else header)
+    writer.writerow(header)
     count = 0
     for row in rows:
         writer.writerow([cell(v, dialect) for v in row])
@@ -140,7 +135,7 @@ def write_problems(problems: Iterable[Problem], out: BinaryIO) -> int:
     rows = (
         [p.file, p.row, p.column, _as_written(p.value), p.rule_name, p.message] for p in problems
     )
-    return write_rows(list(PROBLEM_HEADER), rows, out, DIALECTS["excel"], PROBLEM_HEADER)
+    return write_rows(PROBLEM_HEADER, rows, out, DIALECTS["excel"])
 
 
 # --- DuckDB's writer: one SQL statement, written by COPY -----------------------
@@ -255,7 +250,9 @@ def write_query(
             raise
     result = snap.relation(sql, params)
     with target.open("wb") as out:
-        return write_rows([name for name, _ in columns], _batches(result), out, dialect)
+        return write_rows(
+            headers([name for name, _ in columns], dialect), _batches(result), out, dialect
+        )
 
 
 def _batches(result: Any, size: int = 50_000) -> Iterator[tuple]:
