@@ -43,6 +43,7 @@ from typing import Any
 import duckdb
 import requests
 
+from bench import browser
 from bench.floor import floor_request
 from bench.harness import (
     BIN,
@@ -87,6 +88,9 @@ TARGETS = {
     "cold_start_ratio": 2.0,
     "first_load_mb": 2.5,
     "worker_peak_mb": 400.0,
+    # step 9, in Chromium against the minimal page (bench/browser.py)
+    "page_open_ratio": 1.0,
+    "distribution_year_ratio": 4.0,
 }
 REPEATED_STATES = 24  # the states the repeated answers cycle through
 FIRST_STATES = 48  # more states, none of them among those: the first answers
@@ -303,7 +307,7 @@ def cold_start(app: str, db: Path | None, repeat: int) -> float:
 # --- report -------------------------------------------------------------------------
 
 
-def run(scale: float, n: int, repeat: int) -> dict[str, Any]:
+def run(scale: float, n: int, repeat: int, browser_repeat: int) -> dict[str, Any]:
     began = time.monotonic()
     db = dataset(scale)
     # The first REPEATED_STATES are the same with or without the others.
@@ -366,6 +370,9 @@ def run(scale: float, n: int, repeat: int) -> dict[str, Any]:
         "ratio": app_s / minimal_s,
     }
 
+    log("pages drawn and redrawn in Chromium, against the minimal page")
+    results["browser"] = browser.measure(db, browser_repeat)
+
     first_mb = results["first_load"]["max_bytes"]
     first_mb = first_mb / 1e6 if first_mb is not None else None
     peak = results["memory"]["worker_peak_mb"]
@@ -379,6 +386,9 @@ def run(scale: float, n: int, repeat: int) -> dict[str, Any]:
         "cold_start_ratio": results["cold_start"]["ratio"] <= TARGETS["cold_start_ratio"],
         "first_load_mb": first_mb is not None and first_mb <= TARGETS["first_load_mb"],
         "worker_peak_mb": peak is not None and peak <= TARGETS["worker_peak_mb"],
+        "page_open_ratio": results["browser"]["open_ratio"] <= TARGETS["page_open_ratio"],
+        "distribution_year_ratio": results["browser"]["distribution_year_ratio"]
+        <= TARGETS["distribution_year_ratio"],
     }
     results["machine"] = machine()
     results["seconds"] = time.monotonic() - began
@@ -409,6 +419,7 @@ def table(r: dict[str, Any]) -> str:
         if isinstance(v, dict):
             size = "n/a" if v["bytes"] is None else f"{v['bytes'] / 1e6:.2f} MB"
             lines.append(f"{'first load ' + page:34} {size:>10}")
+    lines += _browser_lines(r["browser"])
     peaks = ", ".join(f"{p:.0f}" for p in r["memory"]["worker_peaks_mb"])
     lines.append(f"{'worker peak RSS (VmHWM)':34} {peaks:>10} MB")
     lines.append(
@@ -426,6 +437,24 @@ def _callback_lines(figures: dict[str, Any], prefix: str) -> list[str]:
     ]
 
 
+def _browser_lines(b: dict[str, Any]) -> list[str]:
+    """Chromium: each page opened and redrawn, in ms and x the minimal page's."""
+    heads = " ".join(f"{h:>12}" for h in ("open", "year", "forum", "kommune"))
+    lines = [f"{'in Chromium (median ms, x floor)':34} {heads}"]
+    floor = b["floor"]
+    lines.append(
+        f"{'  minimal page (floor)':34} {floor['open']['median_ms']:10.0f}ms"
+        f" {floor['year']['median_ms']:10.0f}ms"
+    )
+    for name, p in b["pages"].items():
+        cells = [
+            f"{p[what]['median_ms']:6.0f} {p[what]['ratio']:4.1f}x"
+            for what in ("open", "year", "forum", "municipality")
+        ]
+        lines.append(f"{'  ' + name:34} " + " ".join(f"{c:>12}" for c in cells))
+    return lines
+
+
 def summary(r: dict[str, Any]) -> str:
     first = r["first_load"]["max_bytes"]
     first_text = "n/a" if first is None else f"{first / 1e6:.1f} MB"
@@ -438,7 +467,9 @@ def summary(r: dict[str, Any]) -> str:
         f"export {r['export']['ratio']:.1f}x COPY; "
         f"cold start {r['cold_start']['ratio']:.1f}x; "
         f"first load max {first_text}; "
-        f"worker peak {peak:.0f} MB"
+        f"worker peak {peak:.0f} MB; "
+        f"pages open {r['browser']['open_ratio']:.2f}x ({r['browser']['open_worst']}), "
+        f"Fordeling year change {r['browser']['distribution_year_ratio']:.1f}x the minimal page"
     )
 
 
@@ -455,14 +486,17 @@ def main(argv: list[str] | None = None) -> int:
     # medians 1.33x), the ratio of medians of 5 runs was above 1.5x in 9% of
     # draws, of 11 runs in 3%.
     parser.add_argument("--repeat", type=int, default=11, help="runs of export and cold start")
+    parser.add_argument(
+        "--browser-repeat", type=int, default=3, help="runs of each page in Chromium"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    if args.scale <= 0 or args.requests < 1 or args.repeat < 1:
-        parser.error("--scale, --requests and --repeat must be positive")
+    if args.scale <= 0 or min(args.requests, args.repeat, args.browser_repeat) < 1:
+        parser.error("--scale, --requests, --repeat and --browser-repeat must be positive")
     signal.signal(signal.SIGTERM, _terminate)
     os.chdir(ROOT)
     try:
-        results = run(args.scale, args.requests, args.repeat)
+        results = run(args.scale, args.requests, args.repeat, args.browser_repeat)
     finally:
         stop_all()
     args.out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
