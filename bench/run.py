@@ -16,7 +16,9 @@ each measured side by side with its floor on the same machine.
 5. ``dekomp export status-history --dialect csv`` against DuckDB's own COPY;
 6. cold start (process start to ``GET /`` answered) against a minimal Dash app;
 7. each page's compressed first-load transfer, in Chromium (Playwright);
-8. the gunicorn workers' peak memory (VmHWM) after the repeated answers.
+8. the gunicorn workers' peak memory (VmHWM) after the repeated answers;
+9. each page opened and its filters changed in Chromium, until drawn and
+   settled, against the minimal page (bench/browser.py, bench/minimal_page.py).
 
 Servers, browser and data come from bench/harness.py: everything on
 127.0.0.1, bounded in time, every process stopped at the end.
