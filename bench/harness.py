@@ -273,8 +273,12 @@ def appender(items: list[Any]) -> Callable[[Any], None]:
 
 
 def settle(page: Any, sent: list[Any], quiet_ms: int = 1000, limit_s: float = 30) -> None:
-    """Wait until the page's chain of callbacks settles: no new request in
-    ``sent`` for ``quiet_ms``, or ``limit_s`` seconds."""
+    """Scroll through the page as a reader does (a chart card asks for its
+    chart once it comes near the screen), then wait until the page's chain of
+    callbacks settles: no new request in ``sent`` for ``quiet_ms``, or
+    ``limit_s`` seconds."""
+    for card in page.locator(".chart-card").all():
+        card.scroll_into_view_if_needed()
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
         count = len(sent)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, clientside_callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 from core import fmt, views
 from core.data.store import Snapshot, frame
@@ -52,6 +53,11 @@ class Card:
     @property
     def grid_id(self) -> str:
         return f"{self.name}-grid"
+
+    @property
+    def seen_id(self) -> str:
+        """A chart card's store: true once the card has come near the screen."""
+        return f"{self.name}-seen"
 
 
 def text(key: str, tag: type = html.Span, at: str = "", **props: object) -> html.Component:
@@ -172,8 +178,45 @@ def card(spec: Card) -> dbc.Card:
             ("table", _grid(spec)),
         )
     ]
-    body = dbc.CardBody(dbc.Tabs(tabs, active_tab="chart", id={"type": ids.TAB, "card": spec.name}))
-    return dbc.Card([_header(spec), body], className="mb-4 shadow-sm", id=f"{spec.name}-card")
+    body = dbc.CardBody(
+        [
+            dbc.Tabs(tabs, active_tab="chart", id={"type": ids.TAB, "card": spec.name}),
+            dcc.Store(id=spec.seen_id, data=False),
+        ]
+    )
+    return dbc.Card(
+        [_header(spec), body], className="mb-4 shadow-sm chart-card", id=f"{spec.name}-card"
+    )
+
+
+# A chart card is drawn once it comes near the screen, and from then on at
+# every change of the filters: the charts below the fold cost a page nothing
+# until the reader scrolls to them (drawing them was most of a page's opening
+# and of a filter change on Fordeling: docs/performance.md, step 9). The
+# browser watches the card and turns its store true (set_props); the card's
+# callback waits for that.
+WATCH_CARD = """
+function (storeId) {
+    // Run once per card as it enters the page (its store's id never changes);
+    // it may run before React has put the card on the page.
+    const watch = (tries) => {
+        const card = document.getElementById(storeId.replace(/-seen$/, "-card"));
+        if (!card) {
+            if (tries < 100) { setTimeout(() => watch(tries + 1), 50); }
+            return;
+        }
+        const watcher = new IntersectionObserver((entries) => {
+            if (entries.some((entry) => entry.isIntersecting)) {
+                watcher.disconnect();
+                window.dash_clientside.set_props(storeId, { data: true });
+            }
+        }, { rootMargin: "200px" });
+        watcher.observe(card);
+    };
+    watch(0);
+    return window.dash_clientside.no_update;
+}
+"""
 
 
 def register(spec: Card) -> None:
@@ -189,9 +232,16 @@ def register(spec: Card) -> None:
         outputs.insert(0, Output(spec.graph_id, "figure"))
 
     inputs = [Input(ids.STATE, "data"), *(Input(c, "value") for c in spec.narrow_by)]
+    if spec.chart:
+        inputs.insert(1, Input(spec.seen_id, "data"))
+        clientside_callback(WATCH_CARD, Output(spec.seen_id, "data"), Input(spec.seen_id, "id"))
 
     @callback(*outputs, *inputs)
-    def update(state: dict | None, *narrow: str | None) -> tuple:
+    def update(state: dict | None, *values: bool | str | None) -> tuple:
+        # A chart card's values start with its store (not seen yet: nothing to draw).
+        narrow = values[1:] if spec.chart else values
+        if spec.chart and not values[0]:
+            raise PreventUpdate
         filters, lang = read_state(state)
         try:
             with snapshot() as snap:

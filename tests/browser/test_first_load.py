@@ -40,6 +40,15 @@ MAP_DRAWN = """() => {
 CHART_PAGES = {"/": 1, "/etterlevelse": 2, "/prosjekter": 3}  # /fordeling: test_load002
 
 
+def scroll_through(page: Page) -> None:
+    """Bring every chart card on screen in turn, as a reader scrolling down
+    does: a card's chart is drawn only once it has been near the screen."""
+    page.wait_for_selector(".chart-card")
+    for card in page.locator(".chart-card").all():
+        card.scroll_into_view_if_needed()
+        page.wait_for_timeout(100)
+
+
 def _bundle_version() -> str:
     header = BUNDLE.read_text(encoding="utf-8")[:400]
     match = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", header)
@@ -78,6 +87,7 @@ def test_load002_distribution_draws_with_the_bundle(
     url = serve(db)
     requested, responses = _record(page)
     page.goto(url + "/fordeling")
+    scroll_through(page)
     page.wait_for_function(ALL_GRAPHS_DRAWN, timeout=DRAWN)
     page.wait_for_function(MAP_DRAWN, timeout=DRAWN)  # after the boundaries' fetch
 
@@ -122,8 +132,30 @@ def test_load003_chart_pages_never_fetch_dash_plotly(
     url = serve(db, workers=1)
     requested, _ = _record(page)
     page.goto(url + path)
+    scroll_through(page)
     page.wait_for_function(ALL_GRAPHS_DRAWN, timeout=DRAWN)
     assert page.locator(".dash-graph").count() == CHART_PAGES[path]
     assert page.locator(".dash-graph .js-plotly-plot .main-svg").count() >= CHART_PAGES[path]
     assert [u for u in requested if DASH_PLOTLY_CHUNK in u] == []
     assert sum("/assets/plotly-dekomp.min.js" in u for u in requested) == 1
+
+
+def test_load004_a_chart_below_the_screen_is_drawn_when_scrolled_to(
+    page: Page, db: Path, serve, console_errors: list[str]
+) -> None:
+    """Fordeling's charts below the screen cost its opening nothing: the map
+    has no traces until the reader scrolls to it, then it is drawn."""
+    url = serve(db)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(url + "/fordeling")
+    page.wait_for_function(
+        "() => { const p = document.querySelector('#dist-forums-graph .js-plotly-plot');"
+        " return p && p.data && p.data.length > 0; }",
+        timeout=DRAWN,
+    )
+    page.wait_for_timeout(1000)
+    traces = "() => (document.querySelector('#dist-map-graph .js-plotly-plot')?.data || []).length"
+    assert page.evaluate(traces) == 0
+    page.locator("#dist-map-card").scroll_into_view_if_needed()
+    page.wait_for_function(MAP_DRAWN, timeout=DRAWN)
+    assert page.evaluate(traces) == 1

@@ -538,6 +538,7 @@ def test_page008_filter_without_data_says_so(page: Page, app_url: str, console_e
     # The message is wrapped over lines (<br>), which join without a space.
     words = re.compile(r"\s*".join(map(re.escape, NB["empty.no_data"].split())))
     for card in ("dist-forums", "dist-split", "dist-owners", "dist-treemap", "dist-map"):
+        page.locator(f"#{card}-card").scroll_into_view_if_needed()  # drawn when scrolled to
         expect(page.locator(f"#{card}-graph")).to_contain_text(words)
     expect(page.get_by_text(NB["error.callback"])).to_have_count(0)
     expect(page.locator("#filter-notice")).to_be_empty()
@@ -573,6 +574,7 @@ def test_page011_empty_chart_message_is_readable_in_full(
     open_page(page, app_url + "/fordeling?aar=2018&forum=videregaende")
     clipped = []
     for card in ("dist-forums", "dist-split", "dist-owners", "dist-treemap", "dist-map"):
+        page.locator(f"#{card}-card").scroll_into_view_if_needed()  # drawn when scrolled to
         graph = page.locator(f"#{card}-graph .main-svg").first
         message = page.locator(f"#{card}-graph .annotation-text").first
         # Wrapped over lines (<br>), so the words run together in textContent.

@@ -163,6 +163,10 @@ def assert_nothing_ran(page: Page) -> None:
 
 
 def chart_texts(page: Page, selector: str) -> list[str]:
+    """The texts of ``selector`` in a chart ("#graph-id ..."), once its card has
+    been scrolled to (a chart is drawn when it comes near the screen)."""
+    page.locator(selector.split()[0]).scroll_into_view_if_needed()
+    page.locator(selector).first.wait_for(state="attached")
     return page.eval_on_selector_all(selector, "els => els.map(e => e.textContent)")
 
 
@@ -262,7 +266,9 @@ def test_xss003_municipality_names_are_text(
     open_page(page, f"{app_url}/fordeling?aar=2021&kommune=3022")
     button = page.locator("button#filter-municipality")
     expect(button).to_contain_text(MUNICIPALITY, timeout=TIMEOUT)
-    # The table tab is hidden behind the chart; its cells are there all the same.
+    # The table tab is hidden behind the chart; its cells are there all the same,
+    # once the card has been scrolled to (it is filled when near the screen).
+    page.locator("#dist-map-card").scroll_into_view_if_needed()
     cells = page.locator("#dist-map-grid .ag-cell", has_text=MUNICIPALITY)
     expect(cells.first).to_be_attached(timeout=TIMEOUT)
     assert cells.first.text_content() == MUNICIPALITY
