@@ -277,8 +277,13 @@ def settle(page: Any, sent: list[Any], quiet_ms: int = 1000, limit_s: float = 30
     chart once it comes near the screen), then wait until the page's chain of
     callbacks settles: no new request in ``sent`` for ``quiet_ms``, or
     ``limit_s`` seconds."""
-    for card in page.locator(".chart-card").all():
-        card.scroll_into_view_if_needed()
+    # By index, in the page: a card of a page being replaced is skipped.
+    for index in range(page.locator(".chart-card").count()):
+        page.evaluate(
+            "(i) => document.querySelectorAll('.chart-card')[i]?.scrollIntoView({block: 'center'})",
+            index,
+        )
+        page.wait_for_timeout(100)
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
         count = len(sent)
