@@ -272,18 +272,24 @@ def appender(items: list[Any]) -> Callable[[Any], None]:
     return append
 
 
-def settle(page: Any, sent: list[Any], quiet_ms: int = 1000, limit_s: float = 30) -> None:
-    """Scroll through the page as a reader does (a chart card asks for its
-    chart once it comes near the screen), then wait until the page's chain of
-    callbacks settles: no new request in ``sent`` for ``quiet_ms``, or
-    ``limit_s`` seconds."""
-    # By index, in the page: a card of a page being replaced is skipped.
+def scroll_through(page: Any) -> None:
+    """Bring every chart card on screen in turn, as a reader scrolling down
+    does: a card asks for its chart only once it comes near the screen
+    (dashboard.components.WATCH_CARD). By index, in the page: a card of a
+    page being replaced is skipped."""
     for index in range(page.locator(".chart-card").count()):
         page.evaluate(
             "(i) => document.querySelectorAll('.chart-card')[i]?.scrollIntoView({block: 'center'})",
             index,
         )
         page.wait_for_timeout(100)
+
+
+def settle(page: Any, sent: list[Any], quiet_ms: int = 1000, limit_s: float = 30) -> None:
+    """Scroll through the page as a reader does (``scroll_through``), then
+    wait until the page's chain of callbacks settles: no new request in
+    ``sent`` for ``quiet_ms``, or ``limit_s`` seconds."""
+    scroll_through(page)
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
         count = len(sent)

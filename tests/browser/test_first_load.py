@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, Request, Response
 from plotly.offline import get_plotlyjs_version
 
+from bench.harness import scroll_through
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -38,15 +39,6 @@ MAP_DRAWN = """() => {
     return shapes > 0 && shapes === plot.data[0].locations.length;
 }"""
 CHART_PAGES = {"/": 1, "/etterlevelse": 2, "/prosjekter": 3}  # /fordeling: test_load002
-
-
-def scroll_through(page: Page) -> None:
-    """Bring every chart card on screen in turn, as a reader scrolling down
-    does: a card's chart is drawn only once it has been near the screen."""
-    page.wait_for_selector(".chart-card")
-    for card in page.locator(".chart-card").all():
-        card.scroll_into_view_if_needed()
-        page.wait_for_timeout(100)
 
 
 def _bundle_version() -> str:
@@ -87,6 +79,7 @@ def test_load002_distribution_draws_with_the_bundle(
     url = serve(db)
     requested, responses = _record(page)
     page.goto(url + "/fordeling")
+    page.wait_for_selector(".chart-card")
     scroll_through(page)
     page.wait_for_function(ALL_GRAPHS_DRAWN, timeout=DRAWN)
     page.wait_for_function(MAP_DRAWN, timeout=DRAWN)  # after the boundaries' fetch
@@ -132,6 +125,7 @@ def test_load003_chart_pages_never_fetch_dash_plotly(
     url = serve(db, workers=1)
     requested, _ = _record(page)
     page.goto(url + path)
+    page.wait_for_selector(".chart-card")
     scroll_through(page)
     page.wait_for_function(ALL_GRAPHS_DRAWN, timeout=DRAWN)
     assert page.locator(".dash-graph").count() == CHART_PAGES[path]
